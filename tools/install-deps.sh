@@ -5,7 +5,7 @@
 # under a second without touching the network.
 set -eu
 
-PKGS="build-essential pkg-config cpio xz-utils zstd kmod bc
+PKGS="build-essential pkg-config cpio xz-utils zstd kmod bc perl
 qemu-system-x86 busybox-static
 libdrm-dev libcmocka-dev libkmod-dev
 sparse clang llvm lld valgrind

@@ -21,8 +21,9 @@ for dev in /dev/accel/accel*; do
 	found=$((found + 1))
 	n=$(basename "$dev")
 	sys=/sys/class/accel/$n
-	drv=$(basename "$(readlink -f "$sys/device/driver" 2>/dev/null)" 2>/dev/null)
-	echo "-- $dev (driver ${drv:-?}, $(stat -c '%t:%T' "$dev" 2>/dev/null))"
+	drv=?
+	[ -e "$sys/device/driver" ] && drv=$(basename "$(readlink -f "$sys/device/driver")")
+	echo "-- $dev (dev $(cat "$sys/dev" 2>/dev/null), driver $drv)"
 	# The driver's attributes live on the accel node or on its parent device.
 	for d in "$sys" "$sys/device"; do
 		for a in "$d"/*; do

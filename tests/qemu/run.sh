@@ -196,7 +196,8 @@ copy_libs() {
 		head -c 4 "$f" 2>/dev/null | grep -q 'ELF' || continue
 		case "$f" in *.ko) continue ;; esac
 		ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' || true
-	done < <(find "$root" -type f -print0) | sort -u | while read -r lib; do
+	done < <(find "$root" -type f \( -perm -u+x -o -name '*.so*' \) ! -name '*.ko' \
+		-print0) | sort -u | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		[ -e "$lib" ] || continue
 		mkdir -p "$root$(dirname "$lib")"
@@ -239,9 +240,9 @@ errlog=$out/qemu.err
 # loglevel=4: only errors and worse reach the console while tests print;
 # the full kernel log is dumped between markers at the end.
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 log_buf_len=8M"
-append="$append nokaslr mitigations=off tsc=reliable"
+append="$append nokaslr mitigations=off tsc=reliable edd=off"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
-	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd"
+	-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
 	-append "$append")
 
 if [ "$mode" = shell ]; then
