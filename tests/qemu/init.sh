@@ -23,6 +23,9 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 hostname axon-qemu
+# A task stuck in the driver is reported (and fails the run) well before
+# the host-side timeout.
+echo 30 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 mark "BOOTED $(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 for m in $(cat /etc/axon-modules); do

@@ -22,6 +22,8 @@
 #   QEMU_TIMEOUT    host-side limit for the whole boot, seconds (300)
 #   TEST_TIMEOUT    per test binary limit inside the guest, seconds (120)
 #   QEMU_MEM, QEMU_SMP  guest memory and CPUs (2G, 2)
+#   QEMU_APPEND     extra kernel command line, e.g. drm.debug=0x2 to get
+#                   the driver's drm_dbg() reasons into the logged dmesg
 #
 # Guest layout:
 #   /opt/axon/kselftest/   every executable of $BUILD/kselftest/
@@ -240,7 +242,7 @@ errlog=$out/qemu.err
 # loglevel=4: only errors and worse reach the console while tests print;
 # the full kernel log is dumped between markers at the end.
 append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 log_buf_len=8M"
-append="$append nokaslr mitigations=off tsc=reliable edd=off"
+append="$append nokaslr mitigations=off tsc=reliable edd=off ${QEMU_APPEND:-}"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
 	-nographic -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
 	-append "$append")
