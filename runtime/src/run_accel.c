@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * accel backend execution: weights BOs, patched command-stream BOs,
+ * SUBMIT with syncobjs (chained across devices through sync_files),
+ * completion and fault reporting.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/sync_file.h>
+#include <xf86drm.h>
+
+#include "internal.h"
+#include "drm/axon_accel.h"
+
+int accel_upload_weights(axon_model *m, uint32_t s)
+{
+	struct seg_rt *sr = &m->segs[s];
+	const struct pkg *p = &m->pkg;
+
+	sr->wbo = calloc(sr->seg->slot_count, sizeof(*sr->wbo));
+	if (!sr->wbo)
+		return axon_err(AXON_E_NOMEM, "out of memory");
+	for (uint32_t k = 0; k < sr->seg->slot_count; k++) {
+		const struct axb_slot *sl = PKG_ENTRY(p, slots, sr->seg->slot_first + k);
+		void *dst;
+		int rc;
+
+		if (sl->kind != AXB_SLOT_WEIGHTS)
+			continue;
+		rc = axon_buffer_alloc(sr->dev, sl->size, &sr->wbo[k]);
+		if (rc)
+			return rc;
+		dst = axon_buffer_map(sr->wbo[k]);
+		if (!dst)
+			return AXON_E_IO;
+		memcpy(dst, p->base + pkg_section(p, sl->ref)->offset + sl->offset,
+		       sl->size);
+	}
+	return 0;
+}
+
+void accel_release_segment(axon_run *r, uint32_t s)
+{
+	struct seg_exec *e = &r->ex[s];
+	axon_device *dev = r->model->segs[s].dev;
+
+	for (uint32_t k = 0; e->slotbuf && k < r->model->segs[s].seg->slot_count; k++)
+		buffer_put(e->slotbuf[k]);
+	free(e->slotbuf);
+	free(e->slotva);
+	buffer_put(e->cmd);
+	if (e->syncobj)
+		drmSyncobjDestroy(dev->fd, e->syncobj);
+	e->slotbuf = NULL;
+	e->slotva = NULL;
+	e->cmd = NULL;
+	e->syncobj = 0;
+}
+
+int accel_prepare_segment(axon_run *r, uint32_t s)
+{
+	const struct seg_rt *sr = &r->model->segs[s];
+	const struct axb_segment *sg = sr->seg;
+	const struct pkg *p = &r->model->pkg;
+	struct seg_exec *e = &r->ex[s];
+	uint8_t *cmd;
+	int rc;
+
+	if (!(sr->dev->info.caps & DRM_AXON_CAP_SUBMIT))
+		return axon_err(AXON_E_UNSUPPORTED,
+				"%s does not execute jobs yet (no DRM_AXON_CAP_SUBMIT)",
+				sr->dev->info.name);
+	e->slotbuf = calloc(sg->slot_count, sizeof(*e->slotbuf));
+	e->slotva = calloc(sg->slot_count, sizeof(*e->slotva));
+	if (!e->slotbuf || !e->slotva)
+		return axon_err(AXON_E_NOMEM, "out of memory");
+	for (uint32_t k = 0; k < sg->slot_count; k++) {
+		uint64_t off = 0;
+		axon_buffer *b = run_slot_buffer(r, s, k, &off);
+
+		if (!b) {
+			buffer_get(sr->wbo[k]);
+			e->slotbuf[k] = sr->wbo[k];
+			e->slotva[k] = sr->wbo[k]->va;
+			continue;
+		}
+		rc = buffer_on_device(b, sr->dev, &e->slotbuf[k]);
+		if (rc)
+			return rc;
+		e->slotva[k] = e->slotbuf[k]->va + off;
+	}
+	rc = axon_buffer_alloc(sr->dev, sr->stream_size, &e->cmd);
+	if (rc)
+		return rc;
+	cmd = axon_buffer_map(e->cmd);
+	if (!cmd)
+		return AXON_E_IO;
+	memcpy(cmd, sr->stream, sr->stream_size);
+	for (uint32_t i = 0; i < sg->reloc_count; i++) {
+		const struct axb_reloc *rl = PKG_ENTRY(p, relocs, sg->reloc_first + i);
+		const struct axb_slot *sl = PKG_ENTRY(p, slots, sg->slot_first + rl->slot);
+		uint64_t v;
+
+		memcpy(&v, cmd + rl->offset, 8);
+		v = v - sl->va + e->slotva[rl->slot];
+		memcpy(cmd + rl->offset, &v, 8);
+	}
+	if (drmSyncobjCreate(sr->dev->fd, 0, &e->syncobj))
+		return axon_err_errno(AXON_E_IO, errno, "syncobj creation");
+	return 0;
+}
+
+static int import_prev(axon_run *r, uint32_t s, axon_device *dev, uint32_t *tmp)
+{
+	axon_device *pd = r->model->segs[s - 1].dev;
+	int sf, rc = 0;
+
+	*tmp = 0;
+	if (drmSyncobjExportSyncFile(pd->fd, r->ex[s - 1].syncobj, &sf))
+		return axon_err_errno(AXON_E_IO, errno, "sync_file export");
+	if (drmSyncobjCreate(dev->fd, 0, tmp) ||
+	    drmSyncobjImportSyncFile(dev->fd, *tmp, sf))
+		rc = axon_err_errno(AXON_E_IO, errno, "sync_file import on %s",
+				    dev->info.name);
+	close(sf);
+	return rc;
+}
+
+int accel_submit_segment(axon_run *r, uint32_t s, int chain, uint32_t unused,
+			 axon_device *prev)
+{
+	const struct seg_rt *sr = &r->model->segs[s];
+	axon_device *dev = sr->dev;
+	struct seg_exec *e = &r->ex[s];
+	struct drm_axon_job_bo bos[AXB_MAX_SLOTS];
+	struct drm_axon_sync in = { 0 }, out = { 0 };
+	struct drm_axon_submit sub;
+	struct drm_axon_job job;
+	uint32_t nbo = 0, tmp = 0;
+	int rc = 0, tries = 0;
+
+	(void)unused;
+	for (uint32_t k = 0; k < sr->seg->slot_count; k++) {
+		const struct axb_slot *sl =
+			PKG_ENTRY(&r->model->pkg, slots, sr->seg->slot_first + k);
+		uint32_t fl = (sl->access & AXB_ACCESS_READ ? DRM_AXON_JOB_BO_READ : 0) |
+			      (sl->access & AXB_ACCESS_WRITE ? DRM_AXON_JOB_BO_WRITE : 0);
+		uint32_t j;
+
+		for (j = 0; j < nbo; j++)
+			if (bos[j].handle == e->slotbuf[k]->handle)
+				break;
+		if (j == nbo) {
+			bos[nbo].handle = e->slotbuf[k]->handle;
+			bos[nbo++].flags = 0;
+		}
+		bos[j].flags |= fl;
+	}
+	if (chain && s > 0) {
+		if (prev == dev) {
+			in.handle = r->ex[s - 1].syncobj;
+		} else {
+			rc = import_prev(r, s, dev, &tmp);
+			if (rc)
+				goto out;
+			in.handle = tmp;
+		}
+	}
+	out.handle = e->syncobj;
+	memset(&job, 0, sizeof(job));
+	job.cmd_handle = e->cmd->handle;
+	job.cmd_offset = 0;
+	job.cmd_size = sr->stream_size;
+	job.bo_count = nbo;
+	job.bos = (uintptr_t)bos;
+	job.in_syncs = (uintptr_t)&in;
+	job.in_sync_count = in.handle ? 1 : 0;
+	job.out_syncs = (uintptr_t)&out;
+	job.out_sync_count = 1;
+retry:
+	pthread_mutex_lock(&dev->lock);
+	job.engine = dev->info.engines ? dev->next_engine++ % dev->info.engines : 0;
+	memset(&sub, 0, sizeof(sub));
+	sub.ctx_id = dev->ctx_id;
+	sub.jobs = (uintptr_t)&job;
+	sub.job_count = 1;
+	sub.job_stride = sizeof(job);
+	if (drmIoctl(dev->fd, DRM_IOCTL_AXON_SUBMIT, &sub)) {
+		int err = errno;
+
+		if (err == ECANCELED && tries++ == 0 && !accel_recover_ctx(dev)) {
+			pthread_mutex_unlock(&dev->lock);
+			goto retry;
+		}
+		pthread_mutex_unlock(&dev->lock);
+		rc = axon_err_errno(axon_status_from_errno(err), err,
+				    "%s: SUBMIT of segment %u", dev->info.name, s);
+		goto out;
+	}
+	e->seqno = sub.seqno;
+	pthread_mutex_unlock(&dev->lock);
+out:
+	if (tmp)
+		drmSyncobjDestroy(dev->fd, tmp);
+	return rc;
+}
+
+static const char *fault_name(uint32_t f)
+{
+	switch (f) {
+	case DRM_AXON_FAULT_MMU: return "MMU fault: access outside the job's buffers";
+	case DRM_AXON_FAULT_TIMEOUT: return "timeout: no progress";
+	case DRM_AXON_FAULT_INVALID_STREAM: return "stream rejected by the device";
+	case DRM_AXON_FAULT_ENGINE: return "engine error";
+	default: return "job failed";
+	}
+}
+
+int accel_wait_segment(axon_run *r, uint32_t s, int64_t timeout_ns)
+{
+	axon_device *dev = r->model->segs[s].dev;
+	struct seg_exec *e = &r->ex[s];
+	struct sync_file_info info;
+	int64_t abs = timeout_ns < 0 ? INT64_MAX : (int64_t)now_ns() + timeout_ns;
+	int sf;
+
+	if (drmSyncobjWait(dev->fd, &e->syncobj, 1, abs,
+			   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL)) {
+		int err = errno;
+
+		if (err == ETIME || err == ETIMEDOUT)
+			return axon_err(AXON_E_TIMEOUT, "run still in progress");
+		run_fault(r, (int)s, -1, 0, 0, err == ENODEV ? "device removed" :
+			  "waiting for the job failed");
+		r->st.status = axon_status_from_errno(err);
+		return r->st.status;
+	}
+	if (drmSyncobjExportSyncFile(dev->fd, e->syncobj, &sf))
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (ioctl(sf, SYNC_IOC_FILE_INFO, &info) == 0 && info.status < 0) {
+		struct drm_axon_ctx_status cs;
+		const char *why = "job failed";
+		uint64_t va = 0;
+
+		memset(&cs, 0, sizeof(cs));
+		pthread_mutex_lock(&dev->lock);
+		cs.ctx_id = dev->ctx_id;
+		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_STATUS, &cs) && cs.fault) {
+			why = fault_name(cs.fault);
+			va = cs.fault_va;
+		}
+		if (cs.state == DRM_AXON_CTX_STATE_BANNED)
+			accel_recover_ctx(dev);
+		pthread_mutex_unlock(&dev->lock);
+		close(sf);
+		run_fault(r, (int)s, -1, 0, va, why);
+		return AXON_E_FAULT;
+	}
+	close(sf);
+	return 0;
+}
+
+int accel_fence_fd(axon_run *r, uint32_t s, int *fd)
+{
+	axon_device *dev = r->model->segs[s].dev;
+
+	if (drmSyncobjExportSyncFile(dev->fd, r->ex[s].syncobj, fd))
+		return axon_err_errno(AXON_E_IO, errno, "sync_file export");
+	return 0;
+}
