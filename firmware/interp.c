@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * axon firmware: the interpreter. Validates a stream, then runs it packet by
+ * packet from private copies, through the executor's environment hooks.
+ */
+#include "fw_priv.h"
+
+static const char * const status_names[AXON_ISA_E_COUNT] = {
+	[AXON_ISA_OK] = "ok",
+	[AXON_ISA_E_MAGIC] = "bad stream magic",
+	[AXON_ISA_E_VERSION] = "unsupported ISA or packet version",
+	[AXON_ISA_E_SIZE] = "stream size or alignment inconsistent",
+	[AXON_ISA_E_PACKET] = "bad packet size",
+	[AXON_ISA_E_OPCODE] = "unknown opcode",
+	[AXON_ISA_E_UNSUPPORTED] = "opcode not supported by this device",
+	[AXON_ISA_E_RESERVED] = "reserved field or flag set",
+	[AXON_ISA_E_DTYPE] = "invalid dtype",
+	[AXON_ISA_E_SHAPE] = "inconsistent shape",
+	[AXON_ISA_E_PARAM] = "parameter out of range",
+	[AXON_ISA_E_OVERFLOW] = "size arithmetic overflows",
+	[AXON_ISA_E_RANGE] = "operand outside the job's memory map",
+	[AXON_ISA_E_SRAM] = "operand outside SRAM",
+	[AXON_ISA_E_OVERLAP] = "output overlaps an input",
+	[AXON_ISA_E_NO_END] = "missing END or data after END",
+	[AXON_ISA_E_FAULT] = "address translation fault",
+	[AXON_ISA_E_TABLE] = "invalid scale table entry",
+	[AXON_ISA_E_ABORTED] = "aborted",
+	[AXON_ISA_E_NOT_VALIDATED] = "stream not validated",
+};
+
+const char *axon_fw_status_str(u32 status)
+{
+	if (status < AXON_ISA_E_COUNT && status_names[status])
+		return status_names[status];
+	return "unknown status";
+}
+
+void *fw_map(struct fw_ctx *c, u32 loc, u64 addr, u64 len, int write)
+{
+	const struct axon_fw_env *env = c->env;
+
+	if (loc == AXON_ISA_LOC_SRAM) {
+		if (!env->sram || addr > env->sram_size ||
+		    len > env->sram_size - addr)
+			return NULL;
+		return env->sram + addr;
+	}
+	if (!env->translate)
+		return NULL;
+	return env->translate(env->ctx, addr, len, write);
+}
+
+u32 fw_resolve(struct fw_ctx *c, const struct axon_isa_tensor *t, int write,
+	       struct fw_t *out)
+{
+	int i;
+
+	out->p = fw_map(c, t->loc, t->addr, axon_fw_tensor_bytes(t), write);
+	if (!out->p) {
+		c->reason = write ? "output address translation failed" :
+				    "input address translation failed";
+		return AXON_ISA_E_FAULT;
+	}
+	out->dt = t->dtype;
+	out->zp = t->zero_point;
+	for (i = 0; i < 4; i++) {
+		out->d[i] = t->dims[i];
+		out->s[i] = t->strides[i];
+	}
+	return 0;
+}
+
+u32 fw_yield(struct fw_ctx *c)
+{
+	if (c->env->yield && c->env->yield(c->env->ctx)) {
+		c->reason = "aborted by the executor";
+		return AXON_ISA_E_ABORTED;
+	}
+	return 0;
+}
+
+/* Read and check scale table entry @idx (read once: memory may change). */
+u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, s32 *m, s32 *s)
+{
+	const volatile s32 *e = (const volatile s32 *)tab + 2 * (u64)idx;
+	s32 mm = e[0], ss = e[1];
+
+	if (mm < 0 || ss < 0 || ss > 62) {
+		c->reason = "scale table entry out of range";
+		return AXON_ISA_E_TABLE;
+	}
+	*m = mm;
+	*s = ss;
+	return 0;
+}
+
+static u32 run_packet(struct fw_ctx *c, const union fw_pkt *pk)
+{
+	switch (pk->hdr.opcode) {
+	case AXON_OP_DMA:
+		return fw_op_dma(c, &pk->dma);
+	case AXON_OP_FILL:
+		return fw_op_fill(c, &pk->fill);
+	case AXON_OP_CONV2D:
+		return fw_op_conv2d(c, &pk->conv);
+	case AXON_OP_MATMUL:
+		return fw_op_matmul(c, &pk->mm);
+	case AXON_OP_ELTWISE:
+		return fw_op_eltwise(c, &pk->elt);
+	case AXON_OP_POOL:
+		return fw_op_pool(c, &pk->pool);
+	case AXON_OP_REDUCE:
+		return fw_op_reduce(c, &pk->red);
+	case AXON_OP_LUT:
+		return fw_op_lut(c, &pk->lut);
+	case AXON_OP_SOFTMAX:
+		return fw_op_softmax(c, &pk->sm);
+	case AXON_OP_LAYERNORM:
+		return fw_op_layernorm(c, &pk->ln);
+	case AXON_OP_RESIZE:
+		return fw_op_resize(c, &pk->rs);
+	case AXON_OP_RESCALE:
+		return fw_op_rescale(c, &pk->rsc);
+	default:	/* NOP, MARKER, END */
+		return 0;
+	}
+}
+
+static u32 done(struct axon_fw_result *res, u32 st, u32 packet,
+		const char *reason)
+{
+	if (res) {
+		res->status = st;
+		res->packet = packet;
+		res->reason = reason;
+	}
+	return st;
+}
+
+u32 axon_fw_run(const void *stream, u64 size,
+		const struct axon_fw_region *map, u32 nmap,
+		const struct axon_fw_limits *lim,
+		const struct axon_fw_env *env, struct axon_fw_result *res)
+{
+	const u8 *s = stream;
+	struct fw_vctx v;
+	struct fw_ctx c;
+	union fw_pkt pk;
+	u64 pos, words;
+	u32 st, idx, sz;
+
+	st = axon_fw_validate(stream, size, map, nmap, lim, res);
+	if (st)
+		return st;
+	if (!env)
+		return done(res, AXON_ISA_E_FAULT, 0, "no execution environment");
+
+	v.map = map;
+	v.nmap = map ? nmap : 0;
+	v.sram_size = lim ? lim->sram_size : 0;
+	v.op_mask = lim ? lim->op_mask : ~0ull;
+	v.lflags = lim ? lim->flags : 0;
+	v.compute = false;
+	v.reason = NULL;
+	c.env = env;
+
+	/* Everything is re-read into private copies and re-checked. */
+	words = ((const volatile struct axon_isa_stream_header *)s)->size_words;
+	if (words * 4 > size)
+		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,
+			    "stream changed after validation");
+	for (pos = 4, idx = 0; pos + 2 <= words; pos += sz, idx++) {
+		fw_copy_packet(&pk, s + pos * 4, 8);
+		sz = pk.hdr.size_words;
+		if (sz < 2 || (sz & 1) || sz > words - pos)
+			break;
+		fw_copy_packet(&pk, s + pos * 4, sz * 4);
+		if (pk.hdr.size_words != sz || fw_check_packet(&v, &pk))
+			break;
+		c.reason = NULL;
+		st = fw_yield(&c);
+		if (!st)
+			st = run_packet(&c, &pk);
+		if (st)
+			return done(res, st, idx, c.reason);
+		if (env->progress)
+			env->progress(env->ctx, idx, pk.hdr.opcode == AXON_OP_MARKER ?
+				      pk.marker.id : AXON_FW_NO_MARKER);
+		if (pk.hdr.opcode == AXON_OP_END)
+			return done(res, AXON_ISA_OK, idx, "ok");
+	}
+	return done(res, AXON_ISA_E_NOT_VALIDATED, idx,
+		    "stream changed after validation");
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * axon firmware: integer LAYERNORM over the innermost dimension.
+ */
+#include "fw_priv.h"
+
+/* round_half_away(num / den), den > 0 */
+static s64 div_round(s64 num, u64 den)
+{
+	u64 a = num < 0 ? (u64)-num : (u64)num;
+	u64 q = fw_div_u64(a + den / 2, den);
+
+	return num < 0 ? -(s64)q : (s64)q;
+}
+
+static u32 ln_row(struct fw_ctx *c, const struct axon_isa_layernorm *p,
+		  const struct fw_t *x, const struct fw_t *o,
+		  const volatile s32 *prm, u64 xo, u64 oo)
+{
+	u32 n = x->d[3], i;
+	s64 sum = 0, d, z;
+	u64 var = 0, den, t;
+
+	for (i = 0; i < n; i++)
+		sum += fw_ld(x->p, x->dt, xo + i * x->s[3]) - x->zp;
+	for (i = 0; i < n; i++) {
+		d = (s64)n * (fw_ld(x->p, x->dt, xo + i * x->s[3]) - x->zp) - sum;
+		var += (u64)(d * d);
+	}
+	t = var * n;		/* < 2^58 */
+	t = t + p->eps_term < t ? ~0ull : t + p->eps_term;
+	den = fw_isqrt(t);
+	for (i = 0; i < n; i++) {
+		d = (s64)n * (fw_ld(x->p, x->dt, xo + i * x->s[3]) - x->zp) - sum;
+		z = den ? div_round(d * n * 2048, den) : 0;
+		fw_st(o->p, o->dt, oo + i * o->s[3],
+		      fw_requant(z * prm[i] + prm[n + i], p->rq.multiplier,
+				 p->rq.shift, p->rounding, o->zp, p->act_min,
+				 p->act_max));
+	}
+	(void)c;
+	return 0;
+}
+
+u32 fw_op_layernorm(struct fw_ctx *c, const struct axon_isa_layernorm *p)
+{
+	struct fw_t x, o;
+	const volatile s32 *prm;
+	u32 i0, i1, i2, st;
+
+	st = fw_resolve(c, &p->in, 0, &x);
+	if (st)
+		return st;
+	prm = fw_map(c, p->params_loc, p->params, (u64)x.d[3] * 8, 0);
+	if (!prm) {
+		c->reason = "table address translation failed";
+		return AXON_ISA_E_FAULT;
+	}
+	st = fw_resolve(c, &p->out, 1, &o);
+	if (st)
+		return st;
+	for (i0 = 0; i0 < o.d[0]; i0++) {
+		for (i1 = 0; i1 < o.d[1]; i1++) {
+			for (i2 = 0; i2 < o.d[2]; i2++) {
+				st = fw_yield(c);
+				if (st)
+					return st;
+				ln_row(c, p, &x, &o, prm, fw_off(&x, i0, i1, i2, 0),
+				       fw_off(&o, i0, i1, i2, 0));
+			}
+		}
+	}
+	return 0;
+}

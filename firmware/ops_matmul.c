@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * axon firmware: MATMUL (batched matrix multiply, fully connected) and the
+ * dot product shared with CONV2D.
+ */
+#include "fw_priv.h"
+
+static __always_inline s64 dot_t(const u8 *a, u32 adt, u64 sa, s32 za,
+				 const u8 *b, u32 bdt, u64 sb, s32 zb, u32 n)
+{
+	s64 acc = 0;
+	u32 i;
+
+	if (sa == 1 && sb == 1) {
+		for (i = 0; i < n; i++)
+			acc += (s64)(fw_ld(a, adt, i) - za) * (fw_ld(b, bdt, i) - zb);
+	} else {
+		for (i = 0; i < n; i++)
+			acc += (s64)(fw_ld(a, adt, i * sa) - za) *
+			       (fw_ld(b, bdt, i * sb) - zb);
+	}
+	return acc;
+}
+
+#define DT2(x, y)	((x) * 8 + (y))
+
+/*
+ * sum over i < n of (a[aoff + i * astride] - zp_a) * (b[boff + i * bstride]
+ * - zp_b); a and b are int8/uint8/int16.
+ */
+s64 fw_dot(const struct fw_t *a, u64 aoff, u64 astride,
+	   const struct fw_t *b, u64 boff, u64 bstride, u32 n)
+{
+	const u8 *pa = a->p + aoff * fw_esize(a->dt);
+	const u8 *pb = b->p + boff * fw_esize(b->dt);
+	s32 za = a->zp, zb = b->zp;
+
+	switch (DT2(a->dt, b->dt)) {
+	case DT2(AXON_ISA_INT8, AXON_ISA_INT8):
+		return dot_t(pa, AXON_ISA_INT8, astride, za, pb, AXON_ISA_INT8, bstride, zb, n);
+	case DT2(AXON_ISA_INT8, AXON_ISA_UINT8):
+		return dot_t(pa, AXON_ISA_INT8, astride, za, pb, AXON_ISA_UINT8, bstride, zb, n);
+	case DT2(AXON_ISA_UINT8, AXON_ISA_INT8):
+		return dot_t(pa, AXON_ISA_UINT8, astride, za, pb, AXON_ISA_INT8, bstride, zb, n);
+	case DT2(AXON_ISA_UINT8, AXON_ISA_UINT8):
+		return dot_t(pa, AXON_ISA_UINT8, astride, za, pb, AXON_ISA_UINT8, bstride, zb, n);
+	case DT2(AXON_ISA_INT16, AXON_ISA_INT8):
+		return dot_t(pa, AXON_ISA_INT16, astride, za, pb, AXON_ISA_INT8, bstride, zb, n);
+	case DT2(AXON_ISA_INT16, AXON_ISA_UINT8):
+		return dot_t(pa, AXON_ISA_INT16, astride, za, pb, AXON_ISA_UINT8, bstride, zb, n);
+	default:	/* any pair with an int16 b */
+		return dot_t(pa, a->dt, astride, za, pb, b->dt, bstride, zb, n);
+	}
+}
+
+u32 fw_op_matmul(struct fw_ctx *c, const struct axon_isa_matmul *p)
+{
+	struct fw_t a, b, bias, o;
+	const void *rq;
+	bool has_bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
+	u32 i0, i1, m, n, st, cnt = p->rq.count, K = p->a.dims[3];
+	s32 mul = 0, sh = 0;
+	s64 acc;
+
+	st = fw_resolve(c, &p->a, 0, &a);
+	if (!st)
+		st = fw_resolve(c, &p->b, 0, &b);
+	if (!st && has_bias)
+		st = fw_resolve(c, &p->bias, 0, &bias);
+	if (st)
+		return st;
+	rq = fw_map(c, p->rq.loc, p->rq.addr, (u64)cnt * 8, 0);
+	if (!rq) {
+		c->reason = "scale table address translation failed";
+		return AXON_ISA_E_FAULT;
+	}
+	st = fw_resolve(c, &p->out, 1, &o);
+	if (st)
+		return st;
+
+	for (i0 = 0; i0 < o.d[0]; i0++) {
+		for (i1 = 0; i1 < o.d[1]; i1++) {
+			for (m = 0; m < o.d[2]; m++) {
+				st = fw_yield(c);
+				if (st)
+					return st;
+				for (n = 0; n < o.d[3]; n++) {
+					acc = has_bias ? fw_ld(bias.p, AXON_ISA_INT32,
+							       n * bias.s[3]) : 0;
+					acc += fw_dot(&a, fw_off(&a, i0, i1, m, 0), a.s[3],
+						      &b, fw_off(&b, i0, i1, 0, n), b.s[2], K);
+					st = fw_rq_load(c, rq, cnt == 1 ? 0 : n, &mul, &sh);
+					if (st)
+						return st;
+					fw_st(o.p, o.dt, fw_off(&o, i0, i1, m, n),
+					      fw_requant(acc, mul, sh, p->rq.rounding,
+							 o.zp, p->act_min, p->act_max));
+				}
+			}
+		}
+	}
+	return 0;
+}

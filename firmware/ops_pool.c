@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * axon firmware: POOL (max, average with either padding convention, global
+ * average) and REDUCE (sum/mean, max, min over any set of dimensions).
+ */
+#include "fw_priv.h"
+
+static u32 pool_cell(struct fw_ctx *c, const struct axon_isa_pool *p,
+		     const struct fw_t *x, const struct fw_t *o, const void *rq,
+		     u32 n, u32 oy, u32 ox)
+{
+	s64 y0 = (s64)oy * p->stride_h - p->pad_top;
+	s64 x0 = (s64)ox * p->stride_w - p->pad_left;
+	u32 ya = y0 < 0 ? 0 : (u32)y0, xa = x0 < 0 ? 0 : (u32)x0;
+	u32 yb = y0 + p->kernel_h > x->d[1] ? x->d[1] : (u32)(y0 + p->kernel_h);
+	u32 xb = x0 + p->kernel_w > x->d[2] ? x->d[2] : (u32)(x0 + p->kernel_w);
+	u32 ch, iy, ix, st, cnt, idx;
+	s32 mul, sh, v;
+	s64 acc;
+
+	/* the validator guarantees ya < yb and xa < xb */
+	cnt = p->hdr.flags & AXON_ISA_F_COUNT_PAD ?
+	      (u32)p->kernel_h * p->kernel_w : (yb - ya) * (xb - xa);
+	idx = p->kind == AXON_ISA_POOL_MAX ? 0 :
+	      (cnt < p->rq.count ? cnt : p->rq.count) - 1;
+	st = fw_rq_load(c, rq, idx, &mul, &sh);
+	if (st)
+		return st;
+	for (ch = 0; ch < o->d[3]; ch++) {
+		acc = p->kind == AXON_ISA_POOL_MAX ? FW_S32_MIN : 0;
+		for (iy = ya; iy < yb; iy++) {
+			for (ix = xa; ix < xb; ix++) {
+				v = fw_ld(x->p, x->dt, fw_off(x, n, iy, ix, ch)) - x->zp;
+				if (p->kind == AXON_ISA_POOL_AVG)
+					acc += v;
+				else if (v > acc)
+					acc = v;
+			}
+		}
+		fw_st(o->p, o->dt, fw_off(o, n, oy, ox, ch),
+		      fw_requant(acc, mul, sh, p->rq.rounding, o->zp,
+				 p->act_min, p->act_max));
+	}
+	return 0;
+}
+
+u32 fw_op_pool(struct fw_ctx *c, const struct axon_isa_pool *p)
+{
+	struct fw_t x, o;
+	const void *rq;
+	u32 n, oy, ox, st;
+
+	st = fw_resolve(c, &p->in, 0, &x);
+	if (st)
+		return st;
+	rq = fw_map(c, p->rq.loc, p->rq.addr, (u64)p->rq.count * 8, 0);
+	if (!rq) {
+		c->reason = "scale table address translation failed";
+		return AXON_ISA_E_FAULT;
+	}
+	st = fw_resolve(c, &p->out, 1, &o);
+	if (st)
+		return st;
+	for (n = 0; n < o.d[0]; n++) {
+		for (oy = 0; oy < o.d[1]; oy++) {
+			st = fw_yield(c);
+			if (st)
+				return st;
+			for (ox = 0; ox < o.d[2]; ox++) {
+				st = pool_cell(c, p, &x, &o, rq, n, oy, ox);
+				if (st)
+					return st;
+			}
+		}
+	}
+	return 0;
+}
+
+static s64 reduce_cell(const struct axon_isa_reduce *p, const struct fw_t *x,
+		       const u32 *base)
+{
+	u32 len[4], j0, j1, j2, j3;
+	s64 acc, v;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		len[i] = p->axis_mask & (1u << i) ? x->d[i] : 1;
+	acc = p->kind == AXON_ISA_REDUCE_SUM ? 0 :
+	      (p->kind == AXON_ISA_REDUCE_MAX ? -(1ll << 40) : 1ll << 40);
+	for (j0 = 0; j0 < len[0]; j0++)
+		for (j1 = 0; j1 < len[1]; j1++)
+			for (j2 = 0; j2 < len[2]; j2++)
+				for (j3 = 0; j3 < len[3]; j3++) {
+					v = (s64)fw_ld(x->p, x->dt,
+						       fw_off(x, base[0] + j0, base[1] + j1,
+							      base[2] + j2, base[3] + j3)) - x->zp;
+					if (p->kind == AXON_ISA_REDUCE_SUM)
+						acc += v;
+					else if (p->kind == AXON_ISA_REDUCE_MAX ? v > acc : v < acc)
+						acc = v;
+				}
+	return acc;
+}
+
+u32 fw_op_reduce(struct fw_ctx *c, const struct axon_isa_reduce *p)
+{
+	struct fw_t x, o;
+	u32 idx[4], st;
+
+	st = fw_resolve(c, &p->in, 0, &x);
+	if (!st)
+		st = fw_resolve(c, &p->out, 1, &o);
+	if (st)
+		return st;
+	for (idx[0] = 0; idx[0] < o.d[0]; idx[0]++) {
+		for (idx[1] = 0; idx[1] < o.d[1]; idx[1]++) {
+			for (idx[2] = 0; idx[2] < o.d[2]; idx[2]++) {
+				st = fw_yield(c);
+				if (st)
+					return st;
+				for (idx[3] = 0; idx[3] < o.d[3]; idx[3]++)
+					fw_st(o.p, o.dt,
+					      fw_off(&o, idx[0], idx[1], idx[2], idx[3]),
+					      fw_requant(reduce_cell(p, &x, idx),
+							 p->rq.multiplier, p->rq.shift,
+							 p->rounding, o.zp, p->act_min,
+							 p->act_max));
+			}
+		}
+	}
+	return 0;
+}
