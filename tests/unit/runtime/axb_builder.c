@@ -104,10 +104,12 @@ void axbb_fix_crcs(uint8_t *data, size_t size)
 	struct axb_header *h = (void *)data;
 
 	for (uint32_t i = 0; i < h->section_count; i++) {
-		struct axb_section *s = (void *)(data + h->section_offset +
-						 (size_t)i * h->section_entry_size);
+		size_t at = h->section_offset + (size_t)i * h->section_entry_size;
+		struct axb_section *s = (void *)(data + at);
 
-		if (s->offset + s->size <= size)
+		if (at + sizeof(*s) > size)
+			break;
+		if (s->offset <= size && s->size <= size - s->offset)
 			s->crc = axb_crc32(0, data + s->offset, s->size);
 	}
 	h->file_crc = axb_crc32(0, data + 64, size - 64);
