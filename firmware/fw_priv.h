@@ -11,7 +11,7 @@
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define FW_S32_MIN	(-2147483647 - 1)
 #define FW_S32_MAX	2147483647
-#define FW_MAX_TERMS	(1u << 24)	/* longest sum of products */
+#define FW_MAX_TERMS	16777216u	/* 2^24: longest sum of products */
 #define FW_MAX_RESIZE	65536u		/* largest RESIZE spatial size */
 #define FW_MAX_SOFTMAX	65536u
 #define FW_MAX_LAYERNORM 1024u
@@ -142,7 +142,7 @@ static inline s32 fw_dt_max(u32 dt)
 	}
 }
 
-static __always_inline s32 fw_ld(const u8 *p, u32 dt, u64 i)
+static inline FW_FORCE_INLINE s32 fw_ld(const u8 *p, u32 dt, u64 i)
 {
 	switch (dt) {
 	case AXON_ISA_INT8:
@@ -157,7 +157,7 @@ static __always_inline s32 fw_ld(const u8 *p, u32 dt, u64 i)
 }
 
 /* @v must already be inside dt's range. */
-static __always_inline void fw_st(u8 *p, u32 dt, u64 i, s32 v)
+static inline FW_FORCE_INLINE void fw_st(u8 *p, u32 dt, u64 i, s32 v)
 {
 	switch (dt) {
 	case AXON_ISA_INT8:

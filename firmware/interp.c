@@ -82,8 +82,8 @@ u32 fw_yield(struct fw_ctx *c)
 /* Read and check scale table entry @idx (read once: memory may change). */
 u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, s32 *m, s32 *s)
 {
-	const volatile s32 *e = (const volatile s32 *)tab + 2 * (u64)idx;
-	s32 mm = e[0], ss = e[1];
+	const s32 *e = (const s32 *)tab + 2 * (u64)idx;
+	s32 mm = FW_READ_ONCE(e[0]), ss = FW_READ_ONCE(e[1]);
 
 	if (mm < 0 || ss < 0 || ss > 62) {
 		c->reason = "scale table entry out of range";
@@ -165,7 +165,7 @@ u32 axon_fw_run(const void *stream, u64 size,
 	c.env = env;
 
 	/* Everything is re-read into private copies and re-checked. */
-	words = ((const volatile struct axon_isa_stream_header *)s)->size_words;
+	words = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->size_words);
 	if (words * 4 > size)
 		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,
 			    "stream changed after validation");

@@ -15,7 +15,7 @@ static s64 div_round(s64 num, u64 den)
 
 static u32 ln_row(struct fw_ctx *c, const struct axon_isa_layernorm *p,
 		  const struct fw_t *x, const struct fw_t *o,
-		  const volatile s32 *prm, u64 xo, u64 oo)
+		  const s32 *prm, u64 xo, u64 oo)
 {
 	u32 n = x->d[3], i;
 	s64 sum = 0, d, z;
@@ -33,10 +33,10 @@ static u32 ln_row(struct fw_ctx *c, const struct axon_isa_layernorm *p,
 	for (i = 0; i < n; i++) {
 		d = (s64)n * (fw_ld(x->p, x->dt, xo + i * x->s[3]) - x->zp) - sum;
 		z = den ? div_round(d * n * 2048, den) : 0;
+		z = z * FW_READ_ONCE(prm[i]) + FW_READ_ONCE(prm[n + i]);
 		fw_st(o->p, o->dt, oo + i * o->s[3],
-		      fw_requant(z * prm[i] + prm[n + i], p->rq.multiplier,
-				 p->rq.shift, p->rounding, o->zp, p->act_min,
-				 p->act_max));
+		      fw_requant(z, p->rq.multiplier, p->rq.shift, p->rounding,
+				 o->zp, p->act_min, p->act_max));
 	}
 	(void)c;
 	return 0;
@@ -45,7 +45,7 @@ static u32 ln_row(struct fw_ctx *c, const struct axon_isa_layernorm *p,
 u32 fw_op_layernorm(struct fw_ctx *c, const struct axon_isa_layernorm *p)
 {
 	struct fw_t x, o;
-	const volatile s32 *prm;
+	const s32 *prm;
 	u32 i0, i1, i2, st;
 
 	st = fw_resolve(c, &p->in, 0, &x);

@@ -5,8 +5,9 @@
  */
 #include "fw_priv.h"
 
-static __always_inline s64 dot_t(const u8 *a, u32 adt, u64 sa, s32 za,
-				 const u8 *b, u32 bdt, u64 sb, s32 zb, u32 n)
+static inline FW_FORCE_INLINE
+s64 dot_t(const u8 *a, u32 adt, u64 sa, s32 za, const u8 *b, u32 bdt, u64 sb,
+	  s32 zb, u32 n)
 {
 	s64 acc = 0;
 	u32 i;

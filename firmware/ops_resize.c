@@ -81,6 +81,15 @@ static s64 px(const struct fw_t *x, u32 n, u32 y, u32 xx, u32 ch)
 	return fw_ld(x->p, x->dt, fw_off(x, n, y, xx, ch)) - x->zp;
 }
 
+static s64 bilinear(const struct fw_t *x, u32 n, const struct axis *y,
+		    const struct axis *h, u32 ch)
+{
+	return (s64)y->w0 * h->w0 * px(x, n, y->i0, h->i0, ch) +
+	       (s64)y->w0 * h->w1 * px(x, n, y->i0, h->i1, ch) +
+	       (s64)y->w1 * h->w0 * px(x, n, y->i1, h->i0, ch) +
+	       (s64)y->w1 * h->w1 * px(x, n, y->i1, h->i1, ch);
+}
+
 u32 fw_op_resize(struct fw_ctx *c, const struct axon_isa_resize *p)
 {
 	struct fw_t x, o;
@@ -104,10 +113,7 @@ u32 fw_op_resize(struct fw_ctx *c, const struct axon_isa_resize *p)
 				axis_at(p, ox, x.d[2], o.d[2], &ax);
 				for (ch = 0; ch < o.d[3]; ch++) {
 					if (bil)
-						acc = ((s64)ay.w0 * ax.w0) * px(&x, n, ay.i0, ax.i0, ch) +
-						      ((s64)ay.w0 * ax.w1) * px(&x, n, ay.i0, ax.i1, ch) +
-						      ((s64)ay.w1 * ax.w0) * px(&x, n, ay.i1, ax.i0, ch) +
-						      ((s64)ay.w1 * ax.w1) * px(&x, n, ay.i1, ax.i1, ch);
+						acc = bilinear(&x, n, &ay, &ax, ch);
 					else
 						acc = px(&x, n, ay.i0, ax.i0, ch);
 					fw_st(o.p, o.dt, fw_off(&o, n, oy, ox, ch),

@@ -6,19 +6,19 @@
 #include "fw_priv.h"
 
 /* T[xmax - x]; the index is clamped in case the input changes under us */
-static u64 tab_at(const volatile u16 *t, s32 d)
+static u64 tab_at(const u16 *t, s32 d)
 {
 	if (d < 0)
 		d = 0;
 	if (d > 255)
 		d = 255;
-	return t[d];
+	return FW_READ_ONCE(t[d]);
 }
 
 u32 fw_op_softmax(struct fw_ctx *c, const struct axon_isa_softmax *p)
 {
 	struct fw_t x, o;
-	const volatile u16 *tab;
+	const u16 *tab;
 	u32 i0, i1, i2, i3, st, len;
 	u64 xo, oo, sum, q;
 	s32 xmax, v, lo, hi;
@@ -53,8 +53,10 @@ u32 fw_op_softmax(struct fw_ctx *c, const struct axon_isa_softmax *p)
 						xmax = v;
 				}
 				sum = 0;
-				for (i3 = 0; i3 < len; i3++)
-					sum += tab_at(tab, xmax - fw_ld(x.p, x.dt, xo + i3 * x.s[3]));
+				for (i3 = 0; i3 < len; i3++) {
+					v = fw_ld(x.p, x.dt, xo + i3 * x.s[3]);
+					sum += tab_at(tab, xmax - v);
+				}
 				for (i3 = 0; i3 < len; i3++) {
 					q = 0;
 					if (sum)

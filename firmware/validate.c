@@ -80,13 +80,13 @@ static u32 allowed_flags(u32 opcode)
  */
 u32 fw_copy_packet(union fw_pkt *pk, const u8 *src, u32 nbytes)
 {
-	const volatile u64 *s = (const volatile u64 *)src;
+	const u64 *s = (const u64 *)src;
 	u32 i, n = nbytes / 8;
 
 	if (n > ARRAY_LEN(pk->w))
 		n = ARRAY_LEN(pk->w);
 	for (i = 0; i < n; i++)
-		pk->w[i] = s[i];
+		pk->w[i] = FW_READ_ONCE(s[i]);
 	return n * 8;
 }
 
@@ -330,8 +330,6 @@ static u32 chk_overlap(struct fw_vctx *v, const struct fw_range *out,
 	return 0;
 }
 
-#define CHK(x) do { u32 __st = (x); if (__st) return __st; } while (0)
-
 static u32 chk_pad(struct fw_vctx *v, const u8 *p, u32 n)
 {
 	u32 i;
@@ -344,11 +342,14 @@ static u32 chk_pad(struct fw_vctx *v, const u8 *p, u32 n)
 
 static u32 v_dma(struct fw_vctx *v, const struct axon_isa_dma *p)
 {
+	u32 st;
 	struct fw_range in, out;
 	int i;
 
-	CHK(chk_tensor(v, &p->src, DT_ALL, 0, &in));
-	CHK(chk_tensor(v, &p->dst, DT_ALL, 1, &out));
+	st = chk_tensor(v, &p->src, DT_ALL, 0, &in) ?:
+	     chk_tensor(v, &p->dst, DT_ALL, 1, &out);
+	if (st)
+		return st;
 	if (p->src.dtype != p->dst.dtype)
 		return fail(v, AXON_ISA_E_DTYPE, "dma: src and dst dtypes differ");
 	for (i = 0; i < 4; i++)
@@ -360,10 +361,13 @@ static u32 v_dma(struct fw_vctx *v, const struct axon_isa_dma *p)
 
 static u32 v_fill(struct fw_vctx *v, const struct axon_isa_fill *p)
 {
+	u32 st;
 	struct fw_range out;
 
-	CHK(chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)));
-	CHK(chk_tensor(v, &p->dst, DT_ALL, 1, &out));
+	st = chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)) ?:
+	     chk_tensor(v, &p->dst, DT_ALL, 1, &out);
+	if (st)
+		return st;
 	if (p->value < fw_dt_min(p->dst.dtype) || p->value > fw_dt_max(p->dst.dtype))
 		return fail(v, AXON_ISA_E_PARAM, "fill: value not representable in dtype");
 	return 0;
@@ -381,22 +385,29 @@ static u64 out_size(u64 in, u64 pb, u64 pa, u64 k, u64 d, u64 s)
 
 static u32 v_conv(struct fw_vctx *v, const struct axon_isa_conv2d *p)
 {
+	u32 st;
 	struct fw_range in[4], out;
 	const struct axon_isa_tensor *x = &p->in, *w = &p->weight, *o = &p->out;
 	u32 cin = x->dims[3], cout = o->dims[3], g = p->groups, nin = 3;
 	bool bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
 	u64 oh, ow;
 
-	CHK(chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)));
-	CHK(chk_tensor(v, x, DT_816, 0, &in[0]));
-	CHK(chk_tensor(v, w, DT_8, 0, &in[1]));
-	CHK(chk_rqtab(v, &p->rq, cout, &in[2]));
+	st = chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)) ?:
+	     chk_tensor(v, x, DT_816, 0, &in[0]) ?:
+	     chk_tensor(v, w, DT_8, 0, &in[1]) ?:
+	     chk_rqtab(v, &p->rq, cout, &in[2]);
+	if (st)
+		return st;
 	if (bias) {
-		CHK(chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]));
+		st = chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]);
+		if (st)
+			return st;
 		nin = 4;
 	}
-	CHK(chk_tensor(v, o, DT_ALL, 1, &out));
-	CHK(chk_act(v, o->dtype, p->act_min, p->act_max));
+	st = chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	     chk_act(v, o->dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (!p->stride_h || !p->stride_w || !p->dilation_h || !p->dilation_w)
 		return fail(v, AXON_ISA_E_PARAM, "conv2d: stride or dilation is zero");
 	if (!g)
@@ -417,7 +428,8 @@ static u32 v_conv(struct fw_vctx *v, const struct axon_isa_conv2d *p)
 	if (oh == ~0ull || ow == ~0ull)
 		return fail(v, AXON_ISA_E_SHAPE, "conv2d: kernel larger than padded input");
 	if (oh != o->dims[1] || ow != o->dims[2])
-		return fail(v, AXON_ISA_E_SHAPE, "conv2d: output size inconsistent with parameters");
+		return fail(v, AXON_ISA_E_SHAPE,
+			    "conv2d: output size inconsistent with parameters");
 	if ((u64)w->dims[1] * w->dims[2] * w->dims[3] > FW_MAX_TERMS)
 		return fail(v, AXON_ISA_E_PARAM, "conv2d: more than 2^24 terms per output");
 	return chk_overlap(v, &out, in, nin, 0);
@@ -425,20 +437,27 @@ static u32 v_conv(struct fw_vctx *v, const struct axon_isa_conv2d *p)
 
 static u32 v_matmul(struct fw_vctx *v, const struct axon_isa_matmul *p)
 {
+	u32 st;
 	struct fw_range in[4], out;
 	const struct axon_isa_tensor *a = &p->a, *b = &p->b, *o = &p->out;
 	bool bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
 	u32 nin = 3;
 
-	CHK(chk_tensor(v, a, DT_816, 0, &in[0]));
-	CHK(chk_tensor(v, b, DT_816, 0, &in[1]));
-	CHK(chk_rqtab(v, &p->rq, o->dims[3], &in[2]));
+	st = chk_tensor(v, a, DT_816, 0, &in[0]) ?:
+	     chk_tensor(v, b, DT_816, 0, &in[1]) ?:
+	     chk_rqtab(v, &p->rq, o->dims[3], &in[2]);
+	if (st)
+		return st;
 	if (bias) {
-		CHK(chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]));
+		st = chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]);
+		if (st)
+			return st;
 		nin = 4;
 	}
-	CHK(chk_tensor(v, o, DT_ALL, 1, &out));
-	CHK(chk_act(v, o->dtype, p->act_min, p->act_max));
+	st = chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	     chk_act(v, o->dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (a->dims[0] != o->dims[0] || a->dims[1] != o->dims[1] ||
 	    b->dims[0] != o->dims[0] || b->dims[1] != o->dims[1] ||
 	    a->dims[2] != o->dims[2] || b->dims[3] != o->dims[3] ||
@@ -454,20 +473,25 @@ static u32 v_matmul(struct fw_vctx *v, const struct axon_isa_matmul *p)
 
 static u32 v_eltwise(struct fw_vctx *v, const struct axon_isa_eltwise *p)
 {
+	u32 st;
 	struct fw_range in[2], out;
 	u32 skip = 0;
 
-	CHK(chk_pad(v, &p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, &p->a, DT_816, 0, &in[0]));
-	CHK(chk_tensor(v, &p->b, DT_816, 0, &in[1]));
-	CHK(chk_tensor(v, &p->out, DT_ALL, 1, &out));
-	CHK(chk_act(v, p->out.dtype, p->act_min, p->act_max));
+	st = chk_pad(v, &p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, &p->a, DT_816, 0, &in[0]) ?:
+	     chk_tensor(v, &p->b, DT_816, 0, &in[1]) ?:
+	     chk_tensor(v, &p->out, DT_ALL, 1, &out) ?:
+	     chk_act(v, p->out.dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (!same_dims(&p->a, &p->out) || !same_dims(&p->b, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "eltwise: input dims differ from output dims");
 	if (p->op > AXON_ISA_ELT_MAX)
 		return fail(v, AXON_ISA_E_PARAM, "eltwise: invalid operation");
-	CHK(chk_round(v, p->rounding));
+	st = chk_round(v, p->rounding);
+	if (st)
+		return st;
 	if (p->left_shift > 20 ||
 	    (p->left_shift > 15 && (p->a.dtype == AXON_ISA_INT16 ||
 				    p->b.dtype == AXON_ISA_INT16)))
@@ -478,10 +502,14 @@ static u32 v_eltwise(struct fw_vctx *v, const struct axon_isa_eltwise *p)
 			return fail(v, AXON_ISA_E_PARAM,
 				    "eltwise: MUL with input scales or left_shift");
 	} else {
-		CHK(chk_rq(v, &p->rq_a));
-		CHK(chk_rq(v, &p->rq_b));
+		st = chk_rq(v, &p->rq_a) ?:
+		     chk_rq(v, &p->rq_b);
+		if (st)
+			return st;
 	}
-	CHK(chk_rq(v, &p->rq_out));
+	st = chk_rq(v, &p->rq_out);
+	if (st)
+		return st;
 	if (identical(&p->a, &p->out) && p->a.dtype == p->out.dtype)
 		skip |= 1;
 	if (identical(&p->b, &p->out) && p->b.dtype == p->out.dtype)
@@ -491,16 +519,19 @@ static u32 v_eltwise(struct fw_vctx *v, const struct axon_isa_eltwise *p)
 
 static u32 v_pool(struct fw_vctx *v, const struct axon_isa_pool *p)
 {
+	u32 st;
 	struct fw_range in[2], out;
 	const struct axon_isa_tensor *x = &p->in, *o = &p->out;
 	u64 oh, ow;
 
-	CHK(chk_pad(v, p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, x, DT_816, 0, &in[0]));
-	CHK(chk_tensor(v, o, DT_ALL, 1, &out));
-	CHK(chk_rqtab(v, &p->rq, 0, &in[1]));
-	CHK(chk_act(v, o->dtype, p->act_min, p->act_max));
+	st = chk_pad(v, p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, x, DT_816, 0, &in[0]) ?:
+	     chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	     chk_rqtab(v, &p->rq, 0, &in[1]) ?:
+	     chk_act(v, o->dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (p->kind > AXON_ISA_POOL_AVG)
 		return fail(v, AXON_ISA_E_PARAM, "pool: invalid kind");
 	if (p->kind == AXON_ISA_POOL_MAX && p->rq.count != 1)
@@ -511,7 +542,8 @@ static u32 v_pool(struct fw_vctx *v, const struct axon_isa_pool *p)
 	    p->pad_left >= p->kernel_w || p->pad_right >= p->kernel_w)
 		return fail(v, AXON_ISA_E_PARAM, "pool: padding not smaller than the window");
 	if (o->dims[0] != x->dims[0] || o->dims[3] != x->dims[3])
-		return fail(v, AXON_ISA_E_SHAPE, "pool: batch or channels of input and output differ");
+		return fail(v, AXON_ISA_E_SHAPE,
+			    "pool: batch or channels of input and output differ");
 	oh = out_size(x->dims[1], p->pad_top, p->pad_bottom, p->kernel_h, 1,
 		      p->stride_h);
 	ow = out_size(x->dims[2], p->pad_left, p->pad_right, p->kernel_w, 1,
@@ -525,26 +557,32 @@ static u32 v_pool(struct fw_vctx *v, const struct axon_isa_pool *p)
 
 static u32 v_reduce(struct fw_vctx *v, const struct axon_isa_reduce *p)
 {
+	u32 st;
 	struct fw_range in, out;
 	u64 terms = 1;
 	int i;
 
-	CHK(chk_pad(v, &p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, &p->in, DT_ALL, 0, &in));
-	CHK(chk_tensor(v, &p->out, DT_ALL, 1, &out));
-	CHK(chk_act(v, p->out.dtype, p->act_min, p->act_max));
+	st = chk_pad(v, &p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, &p->in, DT_ALL, 0, &in) ?:
+	     chk_tensor(v, &p->out, DT_ALL, 1, &out) ?:
+	     chk_act(v, p->out.dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (p->kind > AXON_ISA_REDUCE_MIN)
 		return fail(v, AXON_ISA_E_PARAM, "reduce: invalid kind");
 	if (!p->axis_mask || p->axis_mask > 15)
 		return fail(v, AXON_ISA_E_PARAM, "reduce: axis_mask empty or above 15");
-	CHK(chk_round(v, p->rounding));
-	CHK(chk_rq(v, &p->rq));
+	st = chk_round(v, p->rounding) ?:
+	     chk_rq(v, &p->rq);
+	if (st)
+		return st;
 	for (i = 0; i < 4; i++) {
 		bool red = p->axis_mask & (1u << i);
 
 		if (p->out.dims[i] != (red ? 1 : p->in.dims[i]))
-			return fail(v, AXON_ISA_E_SHAPE, "reduce: output dims inconsistent with axis_mask");
+			return fail(v, AXON_ISA_E_SHAPE,
+				    "reduce: output dims inconsistent with axis_mask");
 		if (red)
 			terms *= p->in.dims[i];
 		if (terms > FW_MAX_TERMS)
@@ -555,75 +593,96 @@ static u32 v_reduce(struct fw_vctx *v, const struct axon_isa_reduce *p)
 
 static u32 v_lut(struct fw_vctx *v, const struct axon_isa_lut *p)
 {
+	u32 st;
 	struct fw_range in[2], out;
 
-	CHK(chk_pad(v, p->pad, sizeof(p->pad)));
-	CHK(chk_tensor(v, &p->in, DT_8, 0, &in[0]));
-	CHK(chk_tensor(v, &p->out, DT_8, 1, &out));
+	st = chk_pad(v, p->pad, sizeof(p->pad)) ?:
+	     chk_tensor(v, &p->in, DT_8, 0, &in[0]) ?:
+	     chk_tensor(v, &p->out, DT_8, 1, &out);
+	if (st)
+		return st;
 	if (!same_dims(&p->in, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "lut: input and output dims differ");
-	CHK(chk_buf(v, p->table_loc, p->table, 256, 1, &in[1]));
+	st = chk_buf(v, p->table_loc, p->table, 256, 1, &in[1]);
+	if (st)
+		return st;
 	return chk_overlap(v, &out, in, 2, identical(&p->in, &p->out) ? 1 : 0);
 }
 
 static u32 v_softmax(struct fw_vctx *v, const struct axon_isa_softmax *p)
 {
+	u32 st;
 	struct fw_range in[2], out;
 
-	CHK(chk_pad(v, p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, &p->in, DT_8, 0, &in[0]));
-	CHK(chk_tensor(v, &p->out, DT_8, 1, &out));
+	st = chk_pad(v, p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, &p->in, DT_8, 0, &in[0]) ?:
+	     chk_tensor(v, &p->out, DT_8, 1, &out);
+	if (st)
+		return st;
 	if (!same_dims(&p->in, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "softmax: input and output dims differ");
 	if (p->in.dims[3] > FW_MAX_SOFTMAX)
 		return fail(v, AXON_ISA_E_PARAM, "softmax: axis longer than 65536");
 	if (p->out_mult > (u32)FW_S32_MAX)
 		return fail(v, AXON_ISA_E_PARAM, "softmax: out_mult not below 2^31");
-	CHK(chk_buf(v, p->table_loc, p->table, 512, 2, &in[1]));
+	st = chk_buf(v, p->table_loc, p->table, 512, 2, &in[1]);
+	if (st)
+		return st;
 	return chk_overlap(v, &out, in, 2, 0);
 }
 
 static u32 v_layernorm(struct fw_vctx *v, const struct axon_isa_layernorm *p)
 {
+	u32 st;
 	struct fw_range in[2], out;
 	u32 n = p->in.dims[3];
 
-	CHK(chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, &p->in, DT_8, 0, &in[0]));
-	CHK(chk_tensor(v, &p->out, DT_ALL, 1, &out));
-	CHK(chk_act(v, p->out.dtype, p->act_min, p->act_max));
+	st = chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, &p->in, DT_8, 0, &in[0]) ?:
+	     chk_tensor(v, &p->out, DT_ALL, 1, &out) ?:
+	     chk_act(v, p->out.dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (!same_dims(&p->in, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "layernorm: input and output dims differ");
 	if (n > FW_MAX_LAYERNORM)
 		return fail(v, AXON_ISA_E_PARAM, "layernorm: axis longer than 1024");
-	CHK(chk_round(v, p->rounding));
-	CHK(chk_rq(v, &p->rq));
-	CHK(chk_buf(v, p->params_loc, p->params, (u64)n * 8, 4, &in[1]));
+	st = chk_round(v, p->rounding) ?:
+	     chk_rq(v, &p->rq) ?:
+	     chk_buf(v, p->params_loc, p->params, (u64)n * 8, 4, &in[1]);
+	if (st)
+		return st;
 	return chk_overlap(v, &out, in, 2, 0);
 }
 
 static u32 v_resize(struct fw_vctx *v, const struct axon_isa_resize *p)
 {
+	u32 st;
 	struct fw_range in, out;
 	const struct axon_isa_tensor *x = &p->in, *o = &p->out;
 
-	CHK(chk_pad(v, &p->pad, sizeof(p->pad)));
-	CHK(chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)));
-	CHK(chk_tensor(v, x, DT_816, 0, &in));
-	CHK(chk_tensor(v, o, DT_ALL, 1, &out));
-	CHK(chk_act(v, o->dtype, p->act_min, p->act_max));
+	st = chk_pad(v, &p->pad, sizeof(p->pad)) ?:
+	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
+	     chk_tensor(v, x, DT_816, 0, &in) ?:
+	     chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	     chk_act(v, o->dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (p->mode > AXON_ISA_RESIZE_BILINEAR)
 		return fail(v, AXON_ISA_E_PARAM, "resize: invalid mode");
 	if (p->coord > AXON_ISA_COORD_ASYMMETRIC)
 		return fail(v, AXON_ISA_E_PARAM, "resize: invalid coordinate transformation");
 	if (p->mode == AXON_ISA_RESIZE_BILINEAR && x->dtype == AXON_ISA_INT16)
 		return fail(v, AXON_ISA_E_DTYPE, "resize: bilinear needs an 8-bit input");
-	CHK(chk_round(v, p->rounding));
-	CHK(chk_rq(v, &p->rq));
+	st = chk_round(v, p->rounding) ?:
+	     chk_rq(v, &p->rq);
+	if (st)
+		return st;
 	if (o->dims[0] != x->dims[0] || o->dims[3] != x->dims[3])
-		return fail(v, AXON_ISA_E_SHAPE, "resize: batch or channels of input and output differ");
+		return fail(v, AXON_ISA_E_SHAPE,
+			    "resize: batch or channels of input and output differ");
 	if (x->dims[1] > FW_MAX_RESIZE || x->dims[2] > FW_MAX_RESIZE ||
 	    o->dims[1] > FW_MAX_RESIZE || o->dims[2] > FW_MAX_RESIZE)
 		return fail(v, AXON_ISA_E_PARAM, "resize: spatial size above 65536");
@@ -632,16 +691,21 @@ static u32 v_resize(struct fw_vctx *v, const struct axon_isa_resize *p)
 
 static u32 v_rescale(struct fw_vctx *v, const struct axon_isa_rescale *p)
 {
+	u32 st;
 	struct fw_range in, out;
 
-	CHK(chk_pad(v, p->pad, sizeof(p->pad)));
-	CHK(chk_tensor(v, &p->in, DT_ALL, 0, &in));
-	CHK(chk_tensor(v, &p->out, DT_ALL, 1, &out));
-	CHK(chk_act(v, p->out.dtype, p->act_min, p->act_max));
+	st = chk_pad(v, p->pad, sizeof(p->pad)) ?:
+	     chk_tensor(v, &p->in, DT_ALL, 0, &in) ?:
+	     chk_tensor(v, &p->out, DT_ALL, 1, &out) ?:
+	     chk_act(v, p->out.dtype, p->act_min, p->act_max);
+	if (st)
+		return st;
 	if (!same_dims(&p->in, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "rescale: input and output dims differ");
-	CHK(chk_round(v, p->rounding));
-	CHK(chk_rq(v, &p->rq));
+	st = chk_round(v, p->rounding) ?:
+	     chk_rq(v, &p->rq);
+	if (st)
+		return st;
 	return chk_overlap(v, &out, &in, 1, identical(&p->in, &p->out) ? 1 : 0);
 }
 

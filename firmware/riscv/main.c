@@ -5,12 +5,10 @@
  */
 #include "axon_fw.h"
 #include "axon_fw_image.h"
+#include "main.h"
 
-struct axon_fw_mailbox axon_fw_mbox __attribute__((section(".mailbox"), aligned(64)));
-
-void axon_fw_main(void);
-
-#define MB(f)	(*(volatile typeof(axon_fw_mbox.f) *)&axon_fw_mbox.f)
+struct axon_fw_mailbox axon_fw_mbox FW_ATTR(__section__(".mailbox")) FW_ATTR(__aligned__(64));
+static struct axon_fw_mailbox * const mb = &axon_fw_mbox;
 
 static void *fw_translate(void *ctx, u64 va, u64 len, int write)
 {
@@ -24,15 +22,15 @@ static void *fw_translate(void *ctx, u64 va, u64 len, int write)
 static int fw_yield_hook(void *ctx)
 {
 	(void)ctx;
-	return MB(abort) != 0;
+	return FW_READ_ONCE(mb->abort) != 0;
 }
 
 static void fw_progress(void *ctx, u32 packet, u32 marker)
 {
 	(void)ctx;
-	MB(progress) = packet;
+	FW_WRITE_ONCE(mb->progress, packet);
 	if (marker != AXON_FW_NO_MARKER)
-		MB(marker) = marker;
+		FW_WRITE_ONCE(mb->marker, marker);
 }
 
 static void fw_fence(void)
@@ -45,37 +43,39 @@ void axon_fw_main(void)
 	struct axon_fw_limits lim;
 	struct axon_fw_env env;
 	struct axon_fw_result res;
+	const struct axon_fw_region *map;
+	const void *stream;
 	u32 seen = 0, bell;
 
-	MB(fw_version) = AXON_FW_VERSION;
-	MB(done) = 0;
+	FW_WRITE_ONCE(mb->fw_version, AXON_FW_VERSION);
+	FW_WRITE_ONCE(mb->done, 0);
 	fw_fence();
-	MB(magic) = AXON_FW_MBOX_MAGIC;
+	FW_WRITE_ONCE(mb->magic, AXON_FW_MBOX_MAGIC);
 	for (;;) {
-		bell = MB(doorbell);
+		bell = FW_READ_ONCE(mb->doorbell);
 		if (bell == seen) {
 			__asm__ __volatile__("nop");
 			continue;
 		}
 		seen = bell;
 		fw_fence();
-		lim.sram_size = MB(sram_size);
-		lim.op_mask = MB(op_mask);
-		lim.flags = MB(lim_flags);
+		lim.sram_size = FW_READ_ONCE(mb->sram_size);
+		lim.op_mask = FW_READ_ONCE(mb->op_mask);
+		lim.flags = FW_READ_ONCE(mb->lim_flags);
 		lim.pad = 0;
 		env.ctx = NULL;
 		env.translate = fw_translate;
-		env.sram = (u8 *)(__UINTPTR_TYPE__)MB(sram_addr);
-		env.sram_size = MB(sram_size);
+		env.sram = (u8 *)(__UINTPTR_TYPE__)FW_READ_ONCE(mb->sram_addr);
+		env.sram_size = FW_READ_ONCE(mb->sram_size);
 		env.yield = fw_yield_hook;
 		env.progress = fw_progress;
-		axon_fw_run((const void *)(__UINTPTR_TYPE__)MB(stream_addr),
-			    MB(stream_size),
-			    (const struct axon_fw_region *)(__UINTPTR_TYPE__)MB(map_addr),
-			    MB(nmap), &lim, &env, &res);
-		MB(status) = res.status;
-		MB(packet) = res.packet;
+		stream = (const void *)(__UINTPTR_TYPE__)FW_READ_ONCE(mb->stream_addr);
+		map = (const void *)(__UINTPTR_TYPE__)FW_READ_ONCE(mb->map_addr);
+		axon_fw_run(stream, FW_READ_ONCE(mb->stream_size), map,
+			    FW_READ_ONCE(mb->nmap), &lim, &env, &res);
+		FW_WRITE_ONCE(mb->status, res.status);
+		FW_WRITE_ONCE(mb->packet, res.packet);
 		fw_fence();
-		MB(done) = seen;
+		FW_WRITE_ONCE(mb->done, seen);
 	}
 }

@@ -37,8 +37,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	f = fopen(argv[1], "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	if (!f || fseek(f, 0, SEEK_END)) {
+		perror(argv[1]);
+		return 1;
+	}
+	n = ftell(f);
+	if (n <= 0 || fseek(f, 0, SEEK_SET)) {
 		perror(argv[1]);
 		return 1;
 	}
