@@ -446,6 +446,100 @@ TEST_F(prime, wait_imported)
 	close(buf);
 }
 
+/* vgem's fence ioctls (include/uapi/drm/vgem_drm.h; not in libdrm's headers). */
+struct vgem_fence_attach {
+	__u32 handle;
+	__u32 flags;
+	__u32 out_fence;
+	__u32 pad;
+};
+
+struct vgem_fence_signal {
+	__u32 fence;
+	__u32 flags;
+};
+
+#define VGEM_FENCE_WRITE	0x1
+#define IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + 0x1, \
+					 struct vgem_fence_attach)
+#define IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + 0x2, \
+					struct vgem_fence_signal)
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int bo_wait(int fd, uint32_t handle, uint32_t flags, int64_t deadline)
+{
+	struct drm_axon_bo_wait w = {
+		.handle = handle, .flags = flags, .timeout_ns = deadline,
+	};
+
+	return axon_ioctl(fd, DRM_IOCTL_AXON_BO_WAIT, &w);
+}
+
+/*
+ * BO_WAIT sees another driver's fences on an imported buffer: read fences
+ * only without DRM_AXON_BO_WAIT_WRITERS, absolute deadlines, and a wake-up
+ * as soon as the fence signals.
+ */
+TEST_F(prime, wait_foreign_fence)
+{
+	struct drm_mode_create_dumb dumb = {
+		.width = SZ / 4, .height = 1, .bpp = 32,
+	};
+	struct vgem_fence_attach rd = { 0 }, wr = { .flags = VGEM_FENCE_WRITE };
+	struct vgem_fence_signal sig = { 0 };
+	int vgem = open_vgem(), buf, status;
+	int64_t t0;
+	uint32_t h;
+	pid_t pid;
+
+	if (vgem < 0)
+		SKIP(return, "no vgem device (modprobe vgem)");
+	ASSERT_EQ(0, axon_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
+	ASSERT_EQ(0, axon_prime_export(vgem, dumb.handle, &buf));
+	ASSERT_EQ(0, axon_prime_import(self->fd, buf, &h));
+	EXPECT_EQ(0, bo_wait(self->fd, h, 0, 0));
+
+	/* A reader on the buffer. */
+	rd.handle = dumb.handle;
+	ASSERT_EQ(0, axon_ioctl(vgem, IOCTL_VGEM_FENCE_ATTACH, &rd));
+	EXPECT_EQ(-ETIMEDOUT, bo_wait(self->fd, h, 0, 0));
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, bo_wait(self->fd, h, 0, t0 + 20000000));
+	EXPECT_LE(t0 + 20000000, now_ns());
+	EXPECT_EQ(0, bo_wait(self->fd, h, DRM_AXON_BO_WAIT_WRITERS, 0));
+	sig.fence = rd.out_fence;
+	ASSERT_EQ(0, axon_ioctl(vgem, IOCTL_VGEM_FENCE_SIGNAL, &sig));
+	EXPECT_EQ(0, bo_wait(self->fd, h, 0, 0));
+
+	/* A writer, signalled by another process while we wait. */
+	wr.handle = dumb.handle;
+	ASSERT_EQ(0, axon_ioctl(vgem, IOCTL_VGEM_FENCE_ATTACH, &wr));
+	EXPECT_EQ(-ETIMEDOUT, bo_wait(self->fd, h, DRM_AXON_BO_WAIT_WRITERS, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		usleep(100000);
+		sig.fence = wr.out_fence;
+		_exit(axon_ioctl(vgem, IOCTL_VGEM_FENCE_SIGNAL, &sig) ? 1 : 0);
+	}
+	t0 = now_ns();
+	EXPECT_EQ(0, bo_wait(self->fd, h, DRM_AXON_BO_WAIT_WRITERS,
+			     t0 + 5000000000LL));
+	EXPECT_GT(t0 + 4000000000LL, now_ns());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, bo_wait(self->fd, h, 0, 0));
+	close(buf);
+	close(vgem);
+}
+
 TEST_F(prime, import_bad_fd)
 {
 	int memfd = memfd_create("not-a-dmabuf", MFD_CLOEXEC);
