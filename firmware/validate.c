@@ -223,14 +223,17 @@ static u32 chk_tensor(struct fw_vctx *v, const struct axon_isa_tensor *t,
 	if (!n || n > ~0ull / 4)
 		return fail(v, AXON_ISA_E_OVERFLOW, "tensor byte size overflows");
 	bytes = n * fw_esize(t->dtype);
-	if (t->addr & (fw_esize(t->dtype) - 1))
-		return fail(v, AXON_ISA_E_PARAM, "tensor address not aligned to its element size");
 	if (write) {
 		st = chk_no_alias(v, t);
 		if (st)
 			return st;
 	}
-	return chk_loc(v, t->loc, t->addr, bytes, write, r);
+	st = chk_loc(v, t->loc, t->addr, bytes, write, r);
+	if (st)
+		return st;
+	if (t->addr & (fw_esize(t->dtype) - 1))
+		return fail(v, AXON_ISA_E_PARAM, "tensor address not aligned to its element size");
+	return 0;
 }
 
 static u32 chk_buf(struct fw_vctx *v, u32 loc, u64 addr, u64 len, u32 align,
@@ -238,9 +241,13 @@ static u32 chk_buf(struct fw_vctx *v, u32 loc, u64 addr, u64 len, u32 align,
 {
 	if (loc != AXON_ISA_LOC_VA && loc != AXON_ISA_LOC_SRAM)
 		return fail(v, AXON_ISA_E_PARAM, "invalid table location");
+	u32 st = chk_loc(v, loc, addr, len, 0, r);
+
+	if (st)
+		return st;
 	if (addr & (align - 1))
 		return fail(v, AXON_ISA_E_PARAM, "table address misaligned");
-	return chk_loc(v, loc, addr, len, 0, r);
+	return 0;
 }
 
 static u32 chk_round(struct fw_vctx *v, u32 rnd)
