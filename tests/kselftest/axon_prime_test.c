@@ -540,6 +540,39 @@ TEST_F(prime, wait_foreign_fence)
 	close(vgem);
 }
 
+/* An import into a file whose address space is full fails with -ENOSPC. */
+TEST_F(prime, import_va_space_full)
+{
+	struct drm_axon_device_info info;
+	struct drm_axon_bo_create c;
+	uint64_t left, page = getpagesize();
+	uint32_t h, last = 0;
+	int fd2, buf;
+
+	fd2 = open(self->d.node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, axon_query_info(fd2, &info));
+	left = info.va_end - info.va_start;
+	/* Every BO takes its size plus one guard page of VA. */
+	while (left >= 2 * page) {
+		uint64_t size = left - page;
+
+		if (size > info.max_bo_size)
+			size = info.max_bo_size;
+		ASSERT_EQ(0, axon_bo_create(fd2, size, 0, &c));
+		last = c.handle;
+		left -= size + page;
+	}
+	EXPECT_EQ(-ENOSPC, axon_bo_create(fd2, page, 0, &c));
+	ASSERT_EQ(0, axon_prime_export(self->fd, self->bo.handle, &buf));
+	EXPECT_EQ(-ENOSPC, axon_prime_import(fd2, buf, &h));
+	/* Room again after a close. */
+	ASSERT_EQ(0, axon_gem_close(fd2, last));
+	ASSERT_EQ(0, axon_prime_import(fd2, buf, &h));
+	close(buf);
+	close(fd2);
+}
+
 TEST_F(prime, import_bad_fd)
 {
 	int memfd = memfd_create("not-a-dmabuf", MFD_CLOEXEC);
