@@ -11,7 +11,7 @@
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define FW_S32_MIN	(-2147483647 - 1)
 #define FW_S32_MAX	2147483647
-#define FW_MAX_TERMS	16777216u	/* 2^24: longest sum of products */
+#define FW_MAX_TERMS	AXON_ISA_MAX_TERMS
 #define FW_MAX_RESIZE	65536u		/* largest RESIZE spatial size */
 #define FW_MAX_SOFTMAX	65536u
 #define FW_MAX_LAYERNORM 1024u

@@ -18,9 +18,10 @@
  * included) lets a reader find the next packet even for an opcode it does not
  * know; it is always even (packets stay 8-byte aligned). A packet's body is
  * the opcode's struct below; a packet may be longer than its struct (later
- * minor versions append fields) but never shorter. Every reserved or pad
- * field must be zero. END must be the last packet and end exactly at
- * header.size_words.
+ * minor versions append fields) but never shorter; bytes beyond the
+ * opcode's struct must be zero. Every reserved or pad field must be zero.
+ * END must be the last packet and end exactly at header.size_words; the
+ * buffer holding the stream may be longer than header.size_words * 4.
  *
  * Tensors
  * -------
@@ -32,9 +33,16 @@
  * A stride of 0 broadcasts that dimension; it is allowed on inputs only.
  * The bytes an operand may touch are [addr, addr + esize * (1 + sum((d-1)*s)))
  * and that whole range must lie inside one region of the job's memory map
- * (or inside SRAM), else the stream is rejected. Activations are NHWC:
- * dims = {N, H, W, C}. An output must not overlap any input of the same
- * packet unless the opcode says so.
+ * (or inside SRAM), else the stream is rejected. addr must be a multiple
+ * of the element size (scale tables: of 4; SOFTMAX tables: of 2; LAYERNORM
+ * params: of 4). Activations are NHWC: dims = {N, H, W, C}. An output has
+ * no zero stride and no two of its elements at the same address. An output
+ * must not overlap any input of the same packet (tables included) unless
+ * the opcode says so.
+ *
+ * Sums of products are bounded: CONV2D KH * KW * Cin / groups, MATMUL K and
+ * the number of elements REDUCE folds into one output are at most 2^24
+ * (AXON_ISA_MAX_TERMS), so that no 64-bit accumulator can overflow.
  *
  * Integer arithmetic
  * ------------------
@@ -83,6 +91,8 @@ extern "C" {
 #endif
 
 #define AXON_ISA_MAGIC		0x53495841u	/* "AXIS" */
+/** AXON_ISA_MAX_TERMS: longest sum of products, see "Tensors". */
+#define AXON_ISA_MAX_TERMS	(1u << 24)
 #define AXON_ISA_VERSION_MAJOR	1
 #define AXON_ISA_VERSION_MINOR	0
 /** AXON_ISA_PACKET_VERSION: version of every packet layout defined here. */
@@ -232,7 +242,8 @@ struct axon_isa_marker {
  * @src: region read; same dtype as @dst.
  * @dst: region written: dst.dims[i] = src.dims[i] + pad_before[i] +
  *	pad_after[i]. Element dst[p] = src[p - pad_before] where that is inside
- *	src, else dst.zero_point. VA<->SRAM and SRAM<->SRAM alike.
+ *	src, else dst.zero_point. VA<->SRAM and SRAM<->SRAM alike. Any dtype;
+ *	values are copied unchanged (src.zero_point is not used).
  * @pad_before: leading padding per dimension.
  * @pad_after: trailing padding per dimension.
  *
@@ -271,7 +282,7 @@ struct axon_isa_fill {
  * @in: {N, H, W, Cin}, int8/uint8/int16.
  * @weight: {Cout, KH, KW, Cin/groups}, int8/uint8; weight.zero_point is the
  *	(per-tensor) weight zero point.
- * @bias: int32 {1, 1, 1, Cout}.
+ * @bias: int32 {1, 1, 1, Cout}; ignored with AXON_ISA_F_NO_BIAS.
  * @out: {N, OH, OW, Cout}, any dtype; OH = (H + pad_top + pad_bottom -
  *	dilation_h * (KH - 1) - 1) / stride_h + 1, likewise OW.
  * @rq: count 1 or Cout.
@@ -326,8 +337,8 @@ struct axon_isa_conv2d {
  * @b: {B0, B1, K, N}, int8/uint8/int16; an activation or constant weights.
  *	A fully connected layer is a constant @b with batch strides 0; a
  *	transposed operand is expressed through its strides.
- * @bias: int32 {1, 1, 1, N}.
- * @out: {B0, B1, M, N}.
+ * @bias: int32 {1, 1, 1, N}; ignored with AXON_ISA_F_NO_BIAS.
+ * @out: {B0, B1, M, N}, any dtype.
  * @rq: count 1 or N.
  * @act_min: output clamp.
  * @act_max: output clamp.
@@ -358,17 +369,18 @@ enum axon_isa_eltwise_op {
 /**
  * struct axon_isa_eltwise - elementwise binary operation with broadcasting
  * @hdr: opcode AXON_OP_ELTWISE; no flags.
- * @a: first input; dims equal to out's, stride 0 where broadcast (scalar,
- *	per-channel and full broadcasting are all strides).
+ * @a: first input, int8/uint8/int16; dims equal to out's, stride 0 where
+ *	broadcast (scalar, per-channel and full broadcasting are all strides).
  * @b: second input, likewise.
- * @out: output; may be identical to @a or @b (same addr, dims, strides,
- *	dtype), never partially overlapping.
+ * @out: output, any dtype; may be identical to @a or @b (same addr, dims,
+ *	strides, dtype), never partially overlapping.
  * @op: enum axon_isa_eltwise_op.
  * @rounding: enum axon_isa_round for all three rescales.
  * @left_shift: ADD/SUB/MIN/MAX input pre-shift, 0..20; with int16 inputs
  *	at most 15.
  * @pad: must be zero.
- * @rq_a: input a rescale (ADD/SUB/MIN/MAX; must be zero for MUL).
+ * @rq_a: input a rescale (ADD/SUB/MIN/MAX; must be zero for MUL, and so
+ *	must @left_shift).
  * @rq_b: input b rescale (likewise).
  * @rq_out: output rescale.
  * @act_min: output clamp.
@@ -377,7 +389,7 @@ enum axon_isa_eltwise_op {
  * ADD/SUB/MIN/MAX: a' = rescale((a - zp_a) << left_shift, rq_a)
  *                  b' = rescale((b - zp_b) << left_shift, rq_b)
  *                  out = requant(sat32(a' op b'))  with rq_out
- * MUL:             out = requant((a - zp_a) * (b - zp_b))  with rq_out
+ * MUL:             out = requant(sat32((a - zp_a) * (b - zp_b)))  with rq_out
  */
 struct axon_isa_eltwise {
 	struct axon_isa_packet hdr;
@@ -409,7 +421,7 @@ enum axon_isa_pool_kind {
  * struct axon_isa_pool - max and average pooling over H and W (NHWC)
  * @hdr: opcode AXON_OP_POOL; flags AXON_ISA_F_COUNT_PAD.
  * @in: {N, H, W, C}, int8/uint8/int16.
- * @out: {N, OH, OW, C}; OH as for CONV2D with dilation 1.
+ * @out: {N, OH, OW, C}, any dtype; OH as for CONV2D with dilation 1.
  * @rq: MAX: count 1. AVG: entry min(n, count) - 1 is used for a window with
  *	divisor n, so the compiler folds 1/n into the scale exactly (count 1
  *	when every window has the same divisor, as global average pooling).
@@ -419,7 +431,9 @@ enum axon_isa_pool_kind {
  * @kernel_w: see @kernel_h.
  * @stride_h: at least 1.
  * @stride_w: at least 1.
- * @pad_top: padding; padded taps are never part of a max or a sum.
+ * @pad_top: padding, smaller than the window (pad_top, pad_bottom <
+ *	kernel_h; pad_left, pad_right < kernel_w), so every window has a valid
+ *	tap; padded taps are never part of a max or a sum.
  * @pad_bottom: see @pad_top.
  * @pad_left: see @pad_top.
  * @pad_right: see @pad_top.
@@ -462,8 +476,8 @@ enum axon_isa_reduce_kind {
 /**
  * struct axon_isa_reduce - reduction over a set of dimensions
  * @hdr: opcode AXON_OP_REDUCE; no flags.
- * @in: input.
- * @out: dims equal to in's, with 1 in every reduced dimension.
+ * @in: input, any dtype; at most AXON_ISA_MAX_TERMS elements per output.
+ * @out: any dtype; dims equal to in's, with 1 in every reduced dimension.
  * @kind: enum axon_isa_reduce_kind.
  * @axis_mask: bit i set: dimension i is reduced; non-zero, below 16.
  * @rounding: enum axon_isa_round.
@@ -524,7 +538,7 @@ struct axon_isa_lut {
  *
  * For each row: xmax = max in; sum = sum over the row of T[xmax - in] (64-bit);
  * out = clamp(zp_out + (T[xmax - in] * out_mult + sum / 2) / sum, type range)
- * (unsigned 64-bit division; if sum is 0, out = zp_out).
+ * (unsigned 64-bit division, floor; if sum is 0, out = zp_out).
  */
 struct axon_isa_softmax {
 	struct axon_isa_packet hdr;
@@ -541,7 +555,7 @@ struct axon_isa_softmax {
  * struct axon_isa_layernorm - integer layer normalisation over dims[3]
  * @hdr: opcode AXON_OP_LAYERNORM; no flags.
  * @in: int8 or uint8; normalised over n = dims[3], 1 <= n <= 1024.
- * @out: same dims.
+ * @out: same dims, any dtype.
  * @params: VA or SRAM offset of int32 gamma_q[n] followed by int32 beta_q[n].
  * @params_loc: enum axon_isa_loc.
  * @rounding: enum axon_isa_round.
@@ -589,8 +603,9 @@ enum axon_isa_resize_coord {
 /**
  * struct axon_isa_resize - spatial resize of an NHWC tensor
  * @hdr: opcode AXON_OP_RESIZE; no flags.
- * @in: {N, H, W, C}.
- * @out: {N, OH, OW, C}.
+ * @in: {N, H, W, C}; int8/uint8/int16 for NEAREST, int8/uint8 for BILINEAR;
+ *	H, W at most 65536.
+ * @out: {N, OH, OW, C}, any dtype; OH, OW at most 65536.
  * @mode: enum axon_isa_resize_mode.
  * @coord: enum axon_isa_resize_coord.
  * @rounding: enum axon_isa_round.
@@ -600,13 +615,28 @@ enum axon_isa_resize_coord {
  * @act_min: output clamp.
  * @act_max: output clamp.
  *
- * Source coordinates are computed in Q10 fixed point with integer
- * arithmetic only (the exact formulas are in firmware/ops_resize.c and are
- * part of this definition). NEAREST picks the source pixel (round half down
- * for half-pixel, floor for asymmetric, round half up for align-corners);
- * BILINEAR sums the four neighbours times their Q10 weights, clamped at
- * the borders. out = requant(sat32(acc)) where acc is the (weighted)
- * value of (in - zp_in).
+ * Source coordinates use integer arithmetic only. Per axis, with I the
+ * input size, O the output size and o the output index (all divisions
+ * are floor divisions of non-negative integers):
+ *
+ * NEAREST picks source index min(i, I - 1) with
+ *   HALF_PIXEL    (round half down)  i = (2*o*I + I - 1) / (2*O)
+ *   ASYMMETRIC    (floor)            i = o*I / O
+ *   ALIGN_CORNERS (round half up)    i = O == 1 ? 0 :
+ *                                        (2*o*(I-1) + O - 1) / (2*(O-1))
+ *   and acc = in[n, iy, ix, c] - zp_in.
+ *
+ * BILINEAR computes the source coordinate q in Q10 (rounded half up) and
+ * clamps it to [0, (I-1) * 1024]:
+ *   HALF_PIXEL    t = (2*o + 1)*I*2048 - O*2048;
+ *                 q = t < 0 ? 0 : (t + 2*O) / (4*O)
+ *   ASYMMETRIC    q = (o*I*2048 + O) / (2*O)
+ *   ALIGN_CORNERS q = O == 1 ? 0 : (o*(I-1)*2048 + O - 1) / (2*(O-1))
+ *   i0 = q >> 10, i1 = min(i0 + 1, I - 1), w1 = q & 1023, w0 = 1024 - w1;
+ *   acc = sum over a in {0,1} (rows), b in {0,1} (columns) of
+ *         wy_a * wx_b * (in[n, iy_a, ix_b, c] - zp_in)      (Q20)
+ *
+ * out = requant(sat32(acc)).
  * @pad2: must be zero.
  */
 struct axon_isa_resize {
@@ -628,7 +658,7 @@ struct axon_isa_resize {
  * @hdr: opcode AXON_OP_RESCALE; no flags.
  * @in: any dtype.
  * @out: any dtype, same dims; may be identical to @in when the element
- *	sizes are equal.
+ *	sizes are equal (same addr, loc, dims and strides).
  * @rounding: enum axon_isa_round.
  * @pad: must be zero.
  * @rq: scale (multiplier 2^30, shift 30 is the identity).
