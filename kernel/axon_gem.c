@@ -42,8 +42,10 @@ static void axon_bo_close(struct drm_gem_object *obj, struct drm_file *file)
  * axon_bo_has_pages() - whether the BO has memory behind it
  * @bo: buffer object
  *
- * Imported BOs always have; shmem BOs once touched (mmap, vmap, pin).
- * Lockless snapshot, for statistics.
+ * Imported BOs always have; shmem BOs while their pages are held (mmap,
+ * vmap, pin).
+ *
+ * Return: a lockless snapshot, for statistics.
  */
 bool axon_bo_has_pages(struct axon_bo *bo)
 {
