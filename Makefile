@@ -48,6 +48,12 @@ userspace: $(SUBDIRS)
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
 
+# runtime links the firmware library; the compiler emits the runtime's
+# package format and runs streams through the firmware; tools link libaxon.
+runtime: firmware
+compiler: firmware runtime
+tools: runtime
+
 kselftest: ksrc
 	$(MAKE) -C tests/kselftest
 
