@@ -12,7 +12,6 @@
 
 #define FW_READ_ONCE(x)		READ_ONCE(x)
 #define FW_WRITE_ONCE(x, v)	WRITE_ONCE(x, v)
-#define FW_FORCE_INLINE		__always_inline
 #else
 #include <stddef.h>
 #include <stdbool.h>
@@ -26,12 +25,14 @@ typedef __INT16_TYPE__ s16;
 typedef __INT32_TYPE__ s32;
 typedef __INT64_TYPE__ s64;
 
-#define FW_ATTR(a)		__attribute__((a))
-#define FW_FORCE_INLINE		FW_ATTR(__always_inline__)
 /* one access, not torn, not repeated (memory shared with another agent) */
 #define FW_READ_ONCE(x)		(*(const __volatile__ __typeof__(x) *)&(x))
 #define FW_WRITE_ONCE(x, v)	(*(__volatile__ __typeof__(x) *)&(x) = (v))
 #endif /* __KERNEL__ */
+
+#define FW_ATTR(a)		__attribute__((a))
+/* use as "static inline FW_FORCE_INLINE" */
+#define FW_FORCE_INLINE		FW_ATTR(__always_inline__)
 
 #define AXON_FW_UPTR(p)	((__UINTPTR_TYPE__)(p))
 
