@@ -10,6 +10,8 @@ export HOME=/root TERM=linux
 export AXON_KO=/lib/modules/$KVER/extra/axon.ko AXON_EMULATE=$EMULATE
 
 mark() { echo "@@AXON-QEMU $*"; }
+# The firmware leaves escape sequences on the console line: start afresh.
+echo
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
