@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * axonc: integer scale arithmetic.
+ *
+ * quantize_multiplier() follows TFLite's QuantizeMultiplier: real =
+ * q * 2^e with q in [0.5, 1), multiplier = round(q * 2^31) and the ISA
+ * shift = 31 - e (a right shift; left shifts of real >= 1 are covered by
+ * the ISA's DOUBLE rounding convention and by the 64-bit SINGLE product).
+ *
+ * Rounding mode per source format (documented choice):
+ *   - ONNX QDQ / QOperator graphs (ONNX Runtime references): ROUND_SINGLE.
+ *     ONNX Runtime requantizes in float and rounds half to even; single
+ *     rounding of the exact product differs only on exact ties.
+ *   - TFLite-style sources (none imported yet) would use ROUND_DOUBLE,
+ *     which reproduces gemmlowp bit for bit.
+ */
+#include <math.h>
+
+#include "qir.h"
+
+struct rq quantize_multiplier(double real)
+{
+	struct rq r = { 0, 0 };
+	int e;
+	double q;
+	int64_t m;
+
+	if (!(real > 0) || real != real)
+		return r;
+	q = frexp(real, &e);
+	m = llround(q * 2147483648.0);
+	if (m == (INT64_C(1) << 31)) {
+		m /= 2;
+		e++;
+	}
+	r.m = (int32_t)m;
+	r.s = 31 - e;
+	while (r.s > 62) {	/* tiny scales: drop precision */
+		r.m >>= 1;
+		r.s--;
+	}
+	if (r.s < 0) {		/* huge scales cannot be represented */
+		r.m = 0x7fffffff;
+		r.s = 0;
+	}
+	return r;
+}
+
+int32_t quantize_f32(float x, float scale, int32_t zp, int dt)
+{
+	float v = x / scale;
+	double r;
+
+	if (v != v)
+		v = 0;
+	r = nearbyintf(v) + (double)zp;
+	if (r < qtype_min(dt))
+		r = qtype_min(dt);
+	if (r > qtype_max(dt))
+		r = qtype_max(dt);
+	return (int32_t)r;
+}
+
+float dequantize_f32(int32_t q, float scale, int32_t zp)
+{
+	return (float)(q - zp) * scale;
+}
+
+int32_t rescale_ref(int64_t v, struct rq r, int rounding)
+{
+	int64_t x;
+
+	(void)rounding;
+	x = v * r.m + (r.s > 0 ? (INT64_C(1) << (r.s - 1)) : 0);
+	x >>= r.s;
+	if (x > INT32_MAX)
+		x = INT32_MAX;
+	if (x < INT32_MIN)
+		x = INT32_MIN;
+	return (int32_t)x;
+}
