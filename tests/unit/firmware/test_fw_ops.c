@@ -130,6 +130,10 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 			cpg = (uint32_t)trand_range(1, 16); opg = (uint32_t)trand_range(1, 8);
 			break;
 		}
+		/* a quarter of the cases: int32 output with the identity scale, exact accumulators */
+		int exact_acc = v != CV_SATURATE && trand_range(0, 3) == 0;
+		if (exact_acc)
+			odt = AXON_ISA_INT32;
 		uint32_t Cin = G * cpg, Cout = G * opg;
 		int64_t minH = (int64_t)dh * (KH - 1) + 1 - pt - pb, minW = (int64_t)dw * (KW - 1) + 1 - pl - pr;
 		uint32_t H = (uint32_t)trand_range(minH < 1 ? 1 : minH, (minH < 1 ? 1 : minH) + 6);
@@ -157,8 +161,13 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 		int32_t ms[64], ss[64];
 		int base = 31 + (idt == AXON_ISA_INT16 ? 14 : 6) + ilog2u(KH * KW * cpg) / 2 -
 			   (odt == AXON_ISA_INT32 ? 16 : odt == AXON_ISA_INT16 ? 8 : 0);
-		for (uint32_t i = 0; i < nrq; i++)
+		for (uint32_t i = 0; i < nrq; i++) {
 			rand_rq(sat ? (int32_t)trand_range(0, 40) : base, &ms[i], &ss[i]);
+			if (exact_acc) {
+				ms[i] = 1 << 30;
+				ss[i] = 30;
+			}
+		}
 		uint8_t rnd = (uint8_t)trand_range(0, 1);
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 
@@ -208,6 +217,9 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 		uint32_t Mx = (uint32_t)trand_range(1, 8), K = (uint32_t)trand_range(1, 24),
 			 Nx = (uint32_t)trand_range(1, 8);
 		uint8_t adt = rand_dt8(), bdt = rand_dt8(), odt = trand_range(0, 3) ? rand_dt8() : rand_dt_any();
+		int exact_acc = trand_range(0, 3) == 0;	/* int32 out, identity scale */
+		if (exact_acc)
+			odt = AXON_ISA_INT32;
 		if (v == MM_INT16) {
 			adt = AXON_ISA_INT16;
 			bdt = trand_range(0, 1) ? AXON_ISA_INT16 : rand_dt8();
@@ -248,8 +260,13 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 		int32_t ms[8], ss[8];
 		int base = 31 + 6 + ilog2u(K) / 2 + (adt == AXON_ISA_INT16 ? 8 : 0) +
 			   (bdt == AXON_ISA_INT16 ? 8 : 0) - (odt == AXON_ISA_INT32 ? 16 : 0);
-		for (uint32_t i = 0; i < nrq; i++)
+		for (uint32_t i = 0; i < nrq; i++) {
 			rand_rq(base, &ms[i], &ss[i]);
+			if (exact_acc) {
+				ms[i] = 1 << 30;
+				ss[i] = 30;
+			}
+		}
 		uint8_t rnd = (uint8_t)trand_range(0, 1);
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 		struct sb s;
