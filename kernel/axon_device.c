@@ -23,16 +23,37 @@
 #define AXON_EMU_VA_START	SZ_1M
 #define AXON_EMU_VA_END		SZ_4G
 
+/*
+ * Operations (bit n = ISA opcode n, DRM_AXON_OP_*) of each device type. The
+ * submit path hands the same mask to the stream validator.
+ *
+ * npu: every opcode of the ISA.
+ * dsp: a vector DSP without MAC array: no CONV2D or MATMUL (those run on
+ *      the NPU); everything else, int16 included.
+ * dpu: the fixed-function FPGA overlay: convolution, matrix multiply,
+ *      element-wise, pooling, rescale and data movement; no table-driven or
+ *      row-wise nonlinearities (LUT, SOFTMAX, LAYERNORM), REDUCE or RESIZE.
+ */
+#define AXON_OPS_ALWAYS	(DRM_AXON_OP_NOP | DRM_AXON_OP_END | \
+			 DRM_AXON_OP_MARKER | DRM_AXON_OP_DMA | \
+			 DRM_AXON_OP_FILL)
+#define AXON_OPS_NPU	((DRM_AXON_OP_RESCALE << 1) - 1)
+#define AXON_OPS_DSP	(AXON_OPS_ALWAYS | DRM_AXON_OP_ELTWISE | \
+			 DRM_AXON_OP_POOL | DRM_AXON_OP_REDUCE | \
+			 DRM_AXON_OP_LUT | DRM_AXON_OP_SOFTMAX | \
+			 DRM_AXON_OP_LAYERNORM | DRM_AXON_OP_RESIZE | \
+			 DRM_AXON_OP_RESCALE)
+#define AXON_OPS_DPU	(AXON_OPS_ALWAYS | DRM_AXON_OP_CONV2D | \
+			 DRM_AXON_OP_MATMUL | DRM_AXON_OP_ELTWISE | \
+			 DRM_AXON_OP_POOL | DRM_AXON_OP_RESCALE)
+
 static const struct axon_profile axon_profiles[] = {
 	{
 		.type = DRM_AXON_DEVICE_TYPE_NPU,
 		.name = "npu",
 		.engine_count = 2,
 		.sram_size = SZ_1M,
-		.ops = DRM_AXON_OP_CONV2D | DRM_AXON_OP_DWCONV2D |
-		       DRM_AXON_OP_MATMUL | DRM_AXON_OP_POOL |
-		       DRM_AXON_OP_ELTWISE | DRM_AXON_OP_LUT |
-		       DRM_AXON_OP_RESCALE | DRM_AXON_OP_DATA_MOVE,
+		.ops = AXON_OPS_NPU,
 		.dtypes = DRM_AXON_DTYPE_INT8 | DRM_AXON_DTYPE_UINT8 |
 			  DRM_AXON_DTYPE_INT32,
 		.caps = AXON_EMU_CAPS,
@@ -48,12 +69,7 @@ static const struct axon_profile axon_profiles[] = {
 		.name = "dsp",
 		.engine_count = 1,
 		.sram_size = SZ_256K,
-		.ops = DRM_AXON_OP_CONV2D | DRM_AXON_OP_DWCONV2D |
-		       DRM_AXON_OP_MATMUL | DRM_AXON_OP_POOL |
-		       DRM_AXON_OP_ELTWISE | DRM_AXON_OP_LUT |
-		       DRM_AXON_OP_SOFTMAX | DRM_AXON_OP_RESCALE |
-		       DRM_AXON_OP_DATA_MOVE | DRM_AXON_OP_RESIZE |
-		       DRM_AXON_OP_REDUCE,
+		.ops = AXON_OPS_DSP,
 		.dtypes = DRM_AXON_DTYPE_INT8 | DRM_AXON_DTYPE_UINT8 |
 			  DRM_AXON_DTYPE_INT16 | DRM_AXON_DTYPE_INT32,
 		.caps = AXON_EMU_CAPS,
@@ -69,10 +85,7 @@ static const struct axon_profile axon_profiles[] = {
 		.name = "dpu",
 		.engine_count = 1,
 		.sram_size = SZ_4M,
-		.ops = DRM_AXON_OP_CONV2D | DRM_AXON_OP_DWCONV2D |
-		       DRM_AXON_OP_MATMUL | DRM_AXON_OP_POOL |
-		       DRM_AXON_OP_ELTWISE | DRM_AXON_OP_RESCALE |
-		       DRM_AXON_OP_DATA_MOVE,
+		.ops = AXON_OPS_DPU,
 		.dtypes = DRM_AXON_DTYPE_INT8 | DRM_AXON_DTYPE_INT32,
 		.caps = AXON_EMU_CAPS,
 		.macs_per_cycle = 2048,

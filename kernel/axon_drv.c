@@ -22,6 +22,7 @@
 #include <drm/drm_prime.h>
 
 #include "axon_drv.h"
+#include "axon_sched.h"
 
 static char *emulate = "npu";
 module_param(emulate, charp, 0444);
@@ -57,6 +58,12 @@ static int axon_open(struct drm_device *drm, struct drm_file *file)
 		ret = -ENOMEM;
 		goto out_exit;
 	}
+	ret = axon_ctx_file_init(afile);
+	if (ret) {
+		axon_vm_put(afile->vm);
+		kfree(afile);
+		goto out_exit;
+	}
 	file->driver_priv = afile;
 
 out_exit:
@@ -68,7 +75,9 @@ static void axon_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct axon_file *afile = to_axon_file(file);
 
-	/* drm_gem_release() closed every handle: the VM has no mapping left. */
+	/* Jobs still running keep their context, BOs and VM mappings. */
+	axon_ctx_file_fini(afile);
+	/* drm_gem_release() closed every handle: only jobs hold mappings. */
 	axon_vm_put(afile->vm);
 	kfree(afile);
 }
@@ -76,6 +85,7 @@ static void axon_postclose(struct drm_device *drm, struct drm_file *file)
 static void axon_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	drm_show_memory_stats(p, file);
+	axon_sched_show_fdinfo(p, file);
 }
 
 /*
@@ -126,24 +136,39 @@ static int axon_bo_wait(struct drm_device *drm, void *data,
 				  "BO_WAIT");
 }
 
-/*
- * Contexts, SUBMIT and context status need DRM_AXON_CAP_SUBMIT, and
- * CONFIG_LOAD needs DRM_AXON_CAP_CONFIG_LOAD; no backend sets them yet, so
- * they fail as the uapi documents for a device without the capability.
- * Job execution (issue 4) replaces these table entries.
- */
-static int axon_no_submit(struct drm_device *drm, void *data,
-			  struct drm_file *file)
+static int axon_ctx_create(struct drm_device *drm, void *data,
+			   struct drm_file *file)
 {
-	drm_dbg(drm, "device has no DRM_AXON_CAP_SUBMIT: no contexts or jobs\n");
-	return -EOPNOTSUPP;
+	return axon_ioctl_guarded(drm, data, file, axon_ioctl_ctx_create,
+				  "CTX_CREATE");
 }
 
-static int axon_no_config_load(struct drm_device *drm, void *data,
-			       struct drm_file *file)
+static int axon_ctx_destroy(struct drm_device *drm, void *data,
+			    struct drm_file *file)
 {
-	drm_dbg(drm, "CONFIG_LOAD: device has no DRM_AXON_CAP_CONFIG_LOAD\n");
-	return -EOPNOTSUPP;
+	return axon_ioctl_guarded(drm, data, file, axon_ioctl_ctx_destroy,
+				  "CTX_DESTROY");
+}
+
+static int axon_submit(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	return axon_ioctl_guarded(drm, data, file, axon_ioctl_submit,
+				  "SUBMIT");
+}
+
+static int axon_ctx_status(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	return axon_ioctl_guarded(drm, data, file, axon_ioctl_ctx_status,
+				  "CTX_STATUS");
+}
+
+static int axon_config_load(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	return axon_ioctl_guarded(drm, data, file, axon_ioctl_config_load,
+				  "CONFIG_LOAD");
 }
 
 static const struct drm_ioctl_desc axon_ioctls[] = {
@@ -151,11 +176,11 @@ static const struct drm_ioctl_desc axon_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(AXON_BO_CREATE, axon_bo_create, 0),
 	DRM_IOCTL_DEF_DRV(AXON_BO_INFO, axon_bo_info, 0),
 	DRM_IOCTL_DEF_DRV(AXON_BO_WAIT, axon_bo_wait, 0),
-	DRM_IOCTL_DEF_DRV(AXON_CTX_CREATE, axon_no_submit, 0),
-	DRM_IOCTL_DEF_DRV(AXON_CTX_DESTROY, axon_no_submit, 0),
-	DRM_IOCTL_DEF_DRV(AXON_SUBMIT, axon_no_submit, 0),
-	DRM_IOCTL_DEF_DRV(AXON_CTX_STATUS, axon_no_submit, 0),
-	DRM_IOCTL_DEF_DRV(AXON_CONFIG_LOAD, axon_no_config_load, 0),
+	DRM_IOCTL_DEF_DRV(AXON_CTX_CREATE, axon_ctx_create, 0),
+	DRM_IOCTL_DEF_DRV(AXON_CTX_DESTROY, axon_ctx_destroy, 0),
+	DRM_IOCTL_DEF_DRV(AXON_SUBMIT, axon_submit, 0),
+	DRM_IOCTL_DEF_DRV(AXON_CTX_STATUS, axon_ctx_status, 0),
+	DRM_IOCTL_DEF_DRV(AXON_CONFIG_LOAD, axon_config_load, 0),
 };
 
 static const struct file_operations axon_fops = {
@@ -204,6 +229,13 @@ static int axon_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	/* Engines, schedulers, backend; torn down with the DRM device. */
+	ret = axon_sched_init(adev);
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "engines\n");
+	axon_fw_load(adev);
+	axon_inject_debugfs_init(adev);
+
 	platform_set_drvdata(pdev, adev);
 	axon_debugfs_init(adev);
 
@@ -224,7 +256,8 @@ static void axon_remove(struct platform_device *pdev)
 	/*
 	 * Open files and exported DMA-bufs keep the DRM device (and the
 	 * axon_device in it) alive; from here on their ioctls fail with
-	 * -ENODEV. Job execution (issue 4) stops the engines here.
+	 * -ENODEV. Jobs still running complete; the engines stop when the
+	 * DRM device is released (axon_sched.c).
 	 */
 	drm_dev_unplug(&adev->drm);
 }

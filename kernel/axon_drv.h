@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
@@ -40,7 +41,7 @@
  * @name: sysfs and emulate= name ("npu", "dsp", "dpu")
  * @engine_count: engines of the device
  * @sram_size: on-chip SRAM per engine, bytes
- * @ops: DRM_AXON_OP_* operator classes
+ * @ops: DRM_AXON_OP_* bits (bit n = ISA opcode n)
  * @dtypes: DRM_AXON_DTYPE_* element types
  * @caps: DRM_AXON_CAP_* bits the device always has
  * @macs_per_cycle: int8 MACs per cycle per engine
@@ -101,12 +102,19 @@ struct axon_device {
 	u32 state;
 	atomic_t bo_count;
 
-	/*
-	 * Job execution (issue 4) adds here: the hardware backend
-	 * (const struct axon_hw_ops *hw_ops: submit, reset, power, query, and
-	 * its private data), one drm_gpu_scheduler per engine, the DPU
-	 * configuration lock, and fault-injection state.
-	 */
+	/* Job execution (axon_sched.h): */
+	/** @hw_ops: hardware backend (axon_hw.h) */
+	const struct axon_hw_ops *hw_ops;
+	/** @hw_priv: backend private data */
+	void *hw_priv;
+	/** @engines: profile->engine_count engines and their schedulers */
+	struct axon_engine *engines;
+	/** @config_lock: serialises configuration loads against submits */
+	struct mutex config_lock;
+	/** @jobs_inflight: jobs queued and not yet freed */
+	atomic_t jobs_inflight;
+	/** @inject: AXON_INJECT_* for the next job run (debugfs) */
+	atomic_t inject;
 };
 
 #define to_axon_device(dev) container_of(dev, struct axon_device, drm)
@@ -178,12 +186,14 @@ static inline u64 axon_mapping_va(const struct axon_mapping *mapping)
  * @adev: device
  * @vm: the file's device address space
  *
- * Job execution (issue 4) adds the contexts here (an xarray of
- * struct axon_ctx, ids from 1) and per-engine busy-time counters for fdinfo.
+ * @ctxs: contexts (struct axon_ctx), ids from 1 (axon_ctx.c)
+ * @client: per-engine busy-time counters for fdinfo (axon_sched.c)
  */
 struct axon_file {
 	struct axon_device *adev;
 	struct axon_vm *vm;
+	struct xarray ctxs;
+	struct axon_client *client;
 };
 
 static inline struct axon_file *to_axon_file(struct drm_file *file)

@@ -98,31 +98,42 @@ extern "C" {
 #define DRM_AXON_CAP_BO_WC		0x100ULL
 
 /*
- * Operator classes the device executes (&drm_axon_device_info.ops). The
- * command-stream ISA header maps its opcodes onto these classes.
+ * Operations the device executes (&drm_axon_device_info.ops): bit n is set
+ * when the engines execute command-stream opcode n (enum axon_isa_opcode in
+ * drm/axon_isa.h). This is the mask the kernel's stream validator enforces:
+ * a stream using an opcode whose bit is clear fails its job with
+ * %DRM_AXON_FAULT_INVALID_STREAM. NOP, END and MARKER are always set.
  */
-/** @DRM_AXON_OP_CONV2D: 2-D convolution. */
-#define DRM_AXON_OP_CONV2D		0x1ULL
-/** @DRM_AXON_OP_DWCONV2D: depthwise 2-D convolution. */
-#define DRM_AXON_OP_DWCONV2D		0x2ULL
-/** @DRM_AXON_OP_MATMUL: matrix multiply / fully connected. */
-#define DRM_AXON_OP_MATMUL		0x4ULL
-/** @DRM_AXON_OP_POOL: max and average pooling. */
-#define DRM_AXON_OP_POOL		0x8ULL
-/** @DRM_AXON_OP_ELTWISE: element-wise add, sub, mul, min, max. */
-#define DRM_AXON_OP_ELTWISE		0x10ULL
-/** @DRM_AXON_OP_LUT: 256-entry table lookup (8-bit nonlinearities). */
-#define DRM_AXON_OP_LUT			0x20ULL
-/** @DRM_AXON_OP_SOFTMAX: softmax. */
-#define DRM_AXON_OP_SOFTMAX		0x40ULL
-/** @DRM_AXON_OP_RESCALE: integer requantization. */
-#define DRM_AXON_OP_RESCALE		0x80ULL
-/** @DRM_AXON_OP_DATA_MOVE: copy, fill, transpose, concat, pad, reshape. */
-#define DRM_AXON_OP_DATA_MOVE		0x100ULL
-/** @DRM_AXON_OP_RESIZE: nearest / bilinear resize. */
-#define DRM_AXON_OP_RESIZE		0x200ULL
-/** @DRM_AXON_OP_REDUCE: reductions (sum, mean, max). */
-#define DRM_AXON_OP_REDUCE		0x400ULL
+/** @DRM_AXON_OP_NOP: AXON_OP_NOP. */
+#define DRM_AXON_OP_NOP			(1ULL << 0)
+/** @DRM_AXON_OP_END: AXON_OP_END. */
+#define DRM_AXON_OP_END			(1ULL << 1)
+/** @DRM_AXON_OP_MARKER: AXON_OP_MARKER. */
+#define DRM_AXON_OP_MARKER		(1ULL << 2)
+/** @DRM_AXON_OP_DMA: AXON_OP_DMA (copy, transpose, pad, concat). */
+#define DRM_AXON_OP_DMA			(1ULL << 3)
+/** @DRM_AXON_OP_FILL: AXON_OP_FILL. */
+#define DRM_AXON_OP_FILL		(1ULL << 4)
+/** @DRM_AXON_OP_CONV2D: AXON_OP_CONV2D (grouped and depthwise included). */
+#define DRM_AXON_OP_CONV2D		(1ULL << 5)
+/** @DRM_AXON_OP_MATMUL: AXON_OP_MATMUL. */
+#define DRM_AXON_OP_MATMUL		(1ULL << 6)
+/** @DRM_AXON_OP_ELTWISE: AXON_OP_ELTWISE. */
+#define DRM_AXON_OP_ELTWISE		(1ULL << 7)
+/** @DRM_AXON_OP_POOL: AXON_OP_POOL. */
+#define DRM_AXON_OP_POOL		(1ULL << 8)
+/** @DRM_AXON_OP_REDUCE: AXON_OP_REDUCE. */
+#define DRM_AXON_OP_REDUCE		(1ULL << 9)
+/** @DRM_AXON_OP_LUT: AXON_OP_LUT. */
+#define DRM_AXON_OP_LUT			(1ULL << 10)
+/** @DRM_AXON_OP_SOFTMAX: AXON_OP_SOFTMAX. */
+#define DRM_AXON_OP_SOFTMAX		(1ULL << 11)
+/** @DRM_AXON_OP_LAYERNORM: AXON_OP_LAYERNORM. */
+#define DRM_AXON_OP_LAYERNORM		(1ULL << 12)
+/** @DRM_AXON_OP_RESIZE: AXON_OP_RESIZE. */
+#define DRM_AXON_OP_RESIZE		(1ULL << 13)
+/** @DRM_AXON_OP_RESCALE: AXON_OP_RESCALE. */
+#define DRM_AXON_OP_RESCALE		(1ULL << 14)
 
 /* Data types (&drm_axon_device_info.dtypes). */
 /** @DRM_AXON_DTYPE_INT8: signed 8-bit. */
@@ -180,7 +191,7 @@ struct drm_axon_device_info {
 	__u32 engine_count;
 	/** @capabilities: DRM_AXON_CAP_* bits. */
 	__u64 capabilities;
-	/** @ops: DRM_AXON_OP_* operator classes the engines execute. */
+	/** @ops: DRM_AXON_OP_* bits: bit n = ISA opcode n is executed. */
 	__u64 ops;
 	/** @sram_size: on-chip SRAM per engine, bytes. */
 	__u64 sram_size;
@@ -358,8 +369,10 @@ struct drm_axon_ctx_create {
 /**
  * struct drm_axon_ctx_destroy - argument of %DRM_IOCTL_AXON_CTX_DESTROY
  *
- * Destroys a context. Its queued and running jobs still complete or are
- * cancelled (fence error -ECANCELED); their fences always signal.
+ * Destroys a context. Jobs already running on an engine complete; jobs
+ * still queued are given up to the hang timeout to start, then cancelled
+ * (fence error -ESRCH). Every fence of the context signals. Closing the file
+ * destroys all its contexts the same way.
  *
  * Errors: -EINVAL non-zero @pad; -ENOENT @ctx_id unknown; -EOPNOTSUPP
  * %DRM_AXON_CAP_SUBMIT not set; -ENODEV device unplugged.
@@ -390,13 +403,27 @@ struct drm_axon_job_bo {
 	__u32 flags;
 };
 
+/* Sync flags (&drm_axon_sync.flags). */
+/**
+ * @DRM_AXON_SYNC_WAIT_FOR_SUBMIT: in-syncs only: if the syncobj (or its
+ * timeline point) has no fence yet, SUBMIT waits, interruptibly, until one
+ * is attached (wait-before-signal) instead of failing with -EINVAL. Nothing
+ * is queued before every in-sync has its fence.
+ */
+#define DRM_AXON_SYNC_WAIT_FOR_SUBMIT	0x1U
+
 /**
  * struct drm_axon_sync - a syncobj a job waits for or signals
+ *
+ * In-syncs: the job runs after the syncobj's fence (or the fence of timeline
+ * point @point) has signalled; a fence with an error fails the job with that
+ * error without running it. Out-syncs: a binary syncobj's fence is replaced
+ * by the job's fence; a timeline syncobj gets the job's fence at @point.
  */
 struct drm_axon_sync {
 	/** @handle: DRM syncobj handle. */
 	__u32 handle;
-	/** @flags: must be zero. */
+	/** @flags: DRM_AXON_SYNC_* flags (in-syncs); must be zero for out-syncs. */
 	__u32 flags;
 	/**
 	 * @point: timeline point; 0 for a binary syncobj. Non-zero needs
@@ -425,6 +452,29 @@ struct drm_axon_sync {
  * The command stream is &cmd_size bytes at &cmd_offset in BO &cmd_handle
  * (which is implicitly in the BO list, READ). Userspace's element size for
  * this struct is &drm_axon_submit.job_stride.
+ *
+ * The stream itself is checked when the job runs (by the engine, against
+ * &drm_axon_device_info.ops and the SRAM size). The job's fence (reported
+ * through its out-syncs and the BOs' reservations) then signals with:
+ *
+ * - 0: the stream ran to its END;
+ * - -EFAULT: an operand lies outside the BOs of the job's list, or writes a
+ *   BO listed READ only (%DRM_AXON_FAULT_MMU; nothing was accessed);
+ * - -EINVAL: the stream failed validation (%DRM_AXON_FAULT_INVALID_STREAM);
+ * - -ETIMEDOUT: the job made no progress for the hang timeout (module
+ *   parameter ``hang_timeout_ms``) and the engine was reset
+ *   (%DRM_AXON_FAULT_TIMEOUT);
+ * - -EIO: the engine reported an error, e.g. a bad scale-table entry
+ *   (%DRM_AXON_FAULT_ENGINE);
+ * - -ECANCELED: the job did not run because its context was banned by an
+ *   earlier fault, or the engine was reset while it was queued behind the
+ *   faulting job of its context;
+ * - -ESRCH: the job did not run because its context was destroyed;
+ * - the error of an in-sync fence that failed, the job not having run.
+ *
+ * Every error but the last three bans the context
+ * (%DRM_AXON_CTX_STATE_BANNED): its later jobs are cancelled and SUBMIT
+ * fails with -ECANCELED. Other contexts are not affected.
  */
 struct drm_axon_job {
 	/** @engine: engine index, below &drm_axon_device_info.engine_count. */
@@ -459,13 +509,21 @@ struct drm_axon_job {
  * Queues @job_count jobs on context @ctx_id. The whole submit is validated
  * (handles, ranges, syncobjs, pads, flags) before any job is queued: either
  * every job is queued or none is. Jobs get consecutive per-context sequence
- * numbers; @seqno returns the last one.
+ * numbers; @seqno returns the last one. Jobs of one context on one engine
+ * run in order; unless %DRM_AXON_JOB_NO_IMPLICIT_SYNC is set, a job also
+ * waits for the fences of its BOs' reservations (writers for a READ BO, all
+ * for a WRITE BO, including other drivers' fences on imported DMA-bufs) and
+ * adds its fence to them (READ or WRITE usage).
  *
  * Errors: -EINVAL non-zero @flags or pads, unknown job flags, @job_count 0,
  * @job_stride smaller than version 1 of &struct drm_axon_job or not a
- * multiple of 8, engine out of range, @cmd_size 0 or command range outside
- * its BO, BO entry flags neither READ nor WRITE or unknown, a timeline point
- * without %DRM_AXON_CAP_SYNCOBJ_TIMELINE, a non-zero extension chain;
+ * multiple of 8, engine out of range, @cmd_size 0, @cmd_offset or @cmd_size
+ * not a multiple of 8, command range outside its BO (or, with
+ * %DRM_AXON_JOB_CMD_VA, not inside one BO of the list, or @cmd_handle
+ * non-zero), BO entry flags neither READ nor WRITE or unknown, the same BO
+ * twice in a job's list, unknown sync flags, an in-sync without a fence (and
+ * without %DRM_AXON_SYNC_WAIT_FOR_SUBMIT), a timeline point without
+ * %DRM_AXON_CAP_SYNCOBJ_TIMELINE, a non-zero extension chain;
  * -E2BIG counts above the device limits, or a job tail beyond the kernel's
  * struct that is not zero; -ENOENT unknown context, BO or syncobj handle;
  * -EFAULT a user pointer is invalid; -ECANCELED the context is banned
@@ -512,9 +570,10 @@ struct drm_axon_submit {
 /**
  * struct drm_axon_ctx_status - argument of %DRM_IOCTL_AXON_CTX_STATUS
  *
- * Reports a context's progress and its first fault.
+ * Reports a context's progress and its first fault. A job counts as
+ * completed once its fence has signalled, successfully or not.
  *
- * Errors: -EINVAL non-zero @flags or @pad; -ENOENT @ctx_id unknown;
+ * Errors: -EINVAL non-zero @flags; -ENOENT @ctx_id unknown;
  * -EOPNOTSUPP %DRM_AXON_CAP_SUBMIT not set; -ENODEV device unplugged.
  */
 struct drm_axon_ctx_status {
@@ -538,22 +597,70 @@ struct drm_axon_ctx_status {
 	__u32 fault_engine;
 	/** @fault_count: out: faults seen on this context. */
 	__u32 fault_count;
-	/** @pad: must be zero. */
-	__u64 pad;
+	/**
+	 * @fault_status: out: enum axon_isa_status the engine reported for
+	 * the faulting job (AXON_ISA_E_FAULT for an MMU fault).
+	 */
+	__u32 fault_status;
+	/** @fault_packet: out: index of the packet concerned, or ~0. */
+	__u32 fault_packet;
+};
+
+/* Blob kinds (&drm_axon_blob_header.kind). */
+/** @DRM_AXON_BLOB_FIRMWARE: firmware image, /lib/firmware/axon/<type>-fw.bin. */
+#define DRM_AXON_BLOB_FIRMWARE		1
+/** @DRM_AXON_BLOB_CONFIG: DPU configuration, axon/dpu-config.bin. */
+#define DRM_AXON_BLOB_CONFIG		2
+
+/** @DRM_AXON_BLOB_MAGIC: &drm_axon_blob_header.magic, "AXBL". */
+#define DRM_AXON_BLOB_MAGIC		0x4c425841U
+/** @DRM_AXON_BLOB_HEADER_VERSION: header layout version understood. */
+#define DRM_AXON_BLOB_HEADER_VERSION	1
+
+/**
+ * struct drm_axon_blob_header - header of firmware and configuration files
+ *
+ * Firmware images (/lib/firmware/axon/<type>-fw.bin, read at probe; missing:
+ * the built-in emulator firmware is used, with a log line) and DPU
+ * configurations (/lib/firmware/axon/dpu-config.bin at probe, or
+ * %DRM_IOCTL_AXON_CONFIG_LOAD) start with this header, followed by
+ * @payload_size bytes. A blob with a wrong magic, header version, kind,
+ * device type, size or checksum, or non-zero reserved fields is refused with
+ * a log line (and -EINVAL from the ioctl).
+ */
+struct drm_axon_blob_header {
+	/** @magic: %DRM_AXON_BLOB_MAGIC. */
+	__u32 magic;
+	/** @header_version: %DRM_AXON_BLOB_HEADER_VERSION. */
+	__u32 header_version;
+	/** @kind: DRM_AXON_BLOB_*. */
+	__u32 kind;
+	/** @device_type: DRM_AXON_DEVICE_TYPE_* the blob is built for. */
+	__u32 device_type;
+	/** @version: blob version, DRM_AXON_VERSION() encoded, non-zero. */
+	__u32 version;
+	/** @payload_size: bytes following the header. */
+	__u32 payload_size;
+	/** @payload_crc32: CRC-32 (IEEE, as zlib's crc32()) of the payload. */
+	__u32 payload_crc32;
+	/** @reserved: must be zero. */
+	__u32 reserved;
 };
 
 /**
  * struct drm_axon_config_load - argument of %DRM_IOCTL_AXON_CONFIG_LOAD
  *
- * Loads a configuration (bitstream description, versioned header) into a
- * device with %DRM_AXON_CAP_CONFIG_LOAD, for every file. Reserved to
- * CAP_SYS_ADMIN. The same blobs can be loaded at probe from
- * /lib/firmware/axon/ through request_firmware.
+ * Loads a configuration (&struct drm_axon_blob_header of kind
+ * %DRM_AXON_BLOB_CONFIG, followed by its payload) into a device with
+ * %DRM_AXON_CAP_CONFIG_LOAD, for every file. Reserved to CAP_SYS_ADMIN.
+ * The same blob is loaded at probe from /lib/firmware/axon/dpu-config.bin
+ * through request_firmware when present; without it the device stays
+ * unconfigured and SUBMIT fails with -ENODATA.
  *
  * Errors: -EPERM no CAP_SYS_ADMIN; -EOPNOTSUPP device has no
  * %DRM_AXON_CAP_CONFIG_LOAD; -EINVAL non-zero @flags or @pad, @size zero,
  * malformed or wrong-version blob; -E2BIG @size too large; -EFAULT bad
- * @data; -EBUSY jobs are running; -ENODEV device unplugged.
+ * @data; -EBUSY jobs are queued or running; -ENODEV device unplugged.
  */
 struct drm_axon_config_load {
 	/** @data: user pointer to the configuration blob. */

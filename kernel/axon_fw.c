@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * axon: firmware images and DPU configurations.
+ *
+ * Both come as blobs with a versioned header (struct drm_axon_blob_header)
+ * from /lib/firmware/axon/ through request_firmware at probe; a DPU
+ * configuration can also be loaded later with DRM_IOCTL_AXON_CONFIG_LOAD.
+ *
+ *   axon/<type>-fw.bin   firmware image; missing or malformed: the built-in
+ *                        emulator firmware runs (logged)
+ *   axon/dpu-config.bin  DPU configuration; missing or malformed: the DPU
+ *                        stays unconfigured and refuses jobs (logged)
+ *
+ * The emulator executes every stream with the built-in command processor;
+ * a firmware image only sets the version the device reports.
+ *
+ * Copyright (C) 2025 The axon authors
+ */
+
+#include <linux/capability.h>
+#include <linux/crc32.h>
+#include <linux/firmware.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_print.h>
+
+#include "axon_sched.h"
+
+/* Largest configuration CONFIG_LOAD accepts. */
+#define AXON_CONFIG_MAX_SIZE	SZ_16M
+
+#define AXON_FW_DPU_CONFIG	"axon/dpu-config.bin"
+
+/* Checks a blob; logs why it is refused. */
+static int axon_blob_check(struct axon_device *adev, const u8 *data,
+			   size_t size, u32 kind, const char *what,
+			   u32 *version)
+{
+	const struct drm_axon_blob_header *h = (const void *)data;
+	const char *reason = NULL;
+
+	if (size < sizeof(*h))
+		reason = "shorter than its header";
+	else if (h->magic != DRM_AXON_BLOB_MAGIC)
+		reason = "bad magic";
+	else if (h->header_version != DRM_AXON_BLOB_HEADER_VERSION)
+		reason = "unsupported header version";
+	else if (h->kind != kind)
+		reason = "wrong kind of blob";
+	else if (h->device_type != adev->profile->type)
+		reason = "built for another device type";
+	else if (h->reserved)
+		reason = "reserved field not zero";
+	else if (!h->version)
+		reason = "version 0";
+	else if (h->payload_size != size - sizeof(*h))
+		reason = "payload size does not match the file size";
+	else if ((crc32_le(~0U, data + sizeof(*h), h->payload_size) ^ ~0U) !=
+		 h->payload_crc32)
+		reason = "payload checksum mismatch";
+
+	if (reason) {
+		drm_err(&adev->drm, "%s refused: %s\n", what, reason);
+		return -EINVAL;
+	}
+	*version = h->version;
+	return 0;
+}
+
+static void axon_fw_load_image(struct axon_device *adev)
+{
+	const struct firmware *fw;
+	char name[32];
+	u32 version;
+	int ret;
+
+	snprintf(name, sizeof(name), "axon/%s-fw.bin", adev->profile->name);
+	ret = firmware_request_nowarn(&fw, name, adev->drm.dev);
+	if (ret) {
+		drm_info(&adev->drm, "no firmware file %s (%d): using the built-in emulator firmware\n",
+			 name, ret);
+		return;
+	}
+	ret = axon_blob_check(adev, fw->data, fw->size, DRM_AXON_BLOB_FIRMWARE,
+			      name, &version);
+	if (!ret) {
+		adev->fw_version = version;
+		drm_info(&adev->drm, "firmware %s version %u.%u.%u\n", name,
+			 version >> 24, (version >> 16) & 0xff,
+			 version & 0xffff);
+	} else {
+		drm_info(&adev->drm, "using the built-in emulator firmware\n");
+	}
+	release_firmware(fw);
+}
+
+static void axon_fw_load_config(struct axon_device *adev)
+{
+	const struct firmware *fw;
+	u32 version;
+	int ret;
+
+	ret = firmware_request_nowarn(&fw, AXON_FW_DPU_CONFIG, adev->drm.dev);
+	if (ret) {
+		drm_info(&adev->drm, "no configuration %s (%d): unconfigured until DRM_IOCTL_AXON_CONFIG_LOAD\n",
+			 AXON_FW_DPU_CONFIG, ret);
+		return;
+	}
+	ret = axon_blob_check(adev, fw->data, fw->size, DRM_AXON_BLOB_CONFIG,
+			      AXON_FW_DPU_CONFIG, &version);
+	if (!ret) {
+		adev->config_version = version;
+		adev->state |= DRM_AXON_STATE_CONFIGURED;
+		drm_info(&adev->drm, "configuration %s version %#x loaded\n",
+			 AXON_FW_DPU_CONFIG, version);
+	} else {
+		drm_info(&adev->drm, "unconfigured until DRM_IOCTL_AXON_CONFIG_LOAD\n");
+	}
+	release_firmware(fw);
+}
+
+/**
+ * axon_fw_load() - firmware image and configuration at probe
+ * @adev: device being probed
+ *
+ * Never fails: a missing or malformed file leaves the defaults (built-in
+ * firmware; an unconfigured DPU).
+ *
+ * Return: 0.
+ */
+int axon_fw_load(struct axon_device *adev)
+{
+	axon_fw_load_image(adev);
+	if (adev->profile->type == DRM_AXON_DEVICE_TYPE_DPU) {
+		adev->caps |= DRM_AXON_CAP_CONFIG_LOAD;
+		axon_fw_load_config(adev);
+	}
+	return 0;
+}
+
+int axon_ioctl_config_load(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct axon_device *adev = to_axon_device(drm);
+	struct drm_axon_config_load *args = data;
+	u32 version;
+	void *blob;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN)) {
+		drm_dbg(drm, "CONFIG_LOAD: needs CAP_SYS_ADMIN\n");
+		return -EPERM;
+	}
+	if (!(adev->caps & DRM_AXON_CAP_CONFIG_LOAD)) {
+		drm_dbg(drm, "CONFIG_LOAD: device has no DRM_AXON_CAP_CONFIG_LOAD\n");
+		return -EOPNOTSUPP;
+	}
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "CONFIG_LOAD: flags %#x or pad %#llx not zero\n",
+			args->flags, args->pad);
+		return -EINVAL;
+	}
+	if (!args->size) {
+		drm_dbg(drm, "CONFIG_LOAD: size 0\n");
+		return -EINVAL;
+	}
+	if (args->size > AXON_CONFIG_MAX_SIZE) {
+		drm_dbg(drm, "CONFIG_LOAD: size %u above %u\n", args->size,
+			AXON_CONFIG_MAX_SIZE);
+		return -E2BIG;
+	}
+
+	blob = vmemdup_user(u64_to_user_ptr(args->data), args->size);
+	if (IS_ERR(blob)) {
+		drm_dbg(drm, "CONFIG_LOAD: data %#llx not readable\n",
+			args->data);
+		return PTR_ERR(blob);
+	}
+	ret = axon_blob_check(adev, blob, args->size, DRM_AXON_BLOB_CONFIG,
+			      "CONFIG_LOAD blob", &version);
+	if (ret)
+		goto out;
+
+	mutex_lock(&adev->config_lock);
+	if (atomic_read(&adev->jobs_inflight)) {
+		drm_dbg(drm, "CONFIG_LOAD: jobs are queued or running\n");
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(adev->config_version, version);
+		WRITE_ONCE(adev->state,
+			   adev->state | DRM_AXON_STATE_CONFIGURED);
+		drm_info(drm, "configuration version %#x loaded\n", version);
+	}
+	mutex_unlock(&adev->config_lock);
+out:
+	kvfree(blob);
+	return ret;
+}
