@@ -34,9 +34,16 @@ static u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
 					ix = x0 + (s64)kx * p->dilation_w;
 					if (ix < 0 || ix >= in->d[2])
 						continue;
-					acc += fw_dot(in, fw_off(in, n, iy, ix, (u64)g * cin_g),
-						      in->s[3], w, fw_off(w, oc, ky, kx, 0),
-						      w->s[3], cin_g);
+					if (cin_g == 1)	/* depthwise: no call per tap */
+						acc += (s64)(fw_ld(in->p, in->dt,
+								   fw_off(in, n, iy, ix, g)) - in->zp) *
+						       (fw_ld(w->p, w->dt,
+							      fw_off(w, oc, ky, kx, 0)) - w->zp);
+					else
+						acc += fw_dot(in, fw_off(in, n, iy, ix,
+									 (u64)g * cin_g),
+							      in->s[3], w, fw_off(w, oc, ky, kx, 0),
+							      w->s[3], cin_g);
 				}
 			}
 			st = fw_rq_load(c, r->rq, p->rq.count == 1 ? 0 : oc, &mul, &sh);

@@ -10,9 +10,19 @@ s64 dot_t(const u8 *a, u32 adt, u64 sa, s32 za, const u8 *b, u32 bdt, u64 sb,
 	  s32 zb, u32 n)
 {
 	s64 acc = 0;
-	u32 i;
+	s32 acc32;
+	u32 i, j, blk;
 
-	if (sa == 1 && sb == 1) {
+	if (sa == 1 && sb == 1 && adt != AXON_ISA_INT16 && bdt != AXON_ISA_INT16) {
+		/* |product| <= 255 * 255: 32767 of them fit in s32 */
+		for (i = 0; i < n; i += blk) {
+			blk = n - i < 32767 ? n - i : 32767;
+			acc32 = 0;
+			for (j = i; j < i + blk; j++)
+				acc32 += (fw_ld(a, adt, j) - za) * (fw_ld(b, bdt, j) - zb);
+			acc += acc32;
+		}
+	} else if (sa == 1 && sb == 1) {
 		for (i = 0; i < n; i++)
 			acc += (s64)(fw_ld(a, adt, i) - za) * (fw_ld(b, bdt, i) - zb);
 	} else {
