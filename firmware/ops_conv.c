@@ -20,6 +20,7 @@ static u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
 	s64 y0 = (s64)oy * p->stride_h - p->pad_top;
 	s64 x0 = (s64)ox * p->stride_w - p->pad_left;
 	s64 iy, ix, acc;
+	u64 io, wo;
 	s32 mul, sh;
 
 	for (g = 0; g < p->groups; g++) {
@@ -34,16 +35,14 @@ static u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
 					ix = x0 + (s64)kx * p->dilation_w;
 					if (ix < 0 || ix >= in->d[2])
 						continue;
+					io = fw_off(in, n, iy, ix, (u64)g * cin_g);
+					wo = fw_off(w, oc, ky, kx, 0);
 					if (cin_g == 1)	/* depthwise: no call per tap */
-						acc += (s64)(fw_ld(in->p, in->dt,
-								   fw_off(in, n, iy, ix, g)) - in->zp) *
-						       (fw_ld(w->p, w->dt,
-							      fw_off(w, oc, ky, kx, 0)) - w->zp);
+						acc += (s64)(fw_ld(in->p, in->dt, io) - in->zp) *
+						       (fw_ld(w->p, w->dt, wo) - w->zp);
 					else
-						acc += fw_dot(in, fw_off(in, n, iy, ix,
-									 (u64)g * cin_g),
-							      in->s[3], w, fw_off(w, oc, ky, kx, 0),
-							      w->s[3], cin_g);
+						acc += fw_dot(in, io, in->s[3], w, wo, w->s[3],
+							      cin_g);
 				}
 			}
 			st = fw_rq_load(c, r->rq, p->rq.count == 1 ? 0 : oc, &mul, &sh);
