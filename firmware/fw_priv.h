@@ -64,7 +64,7 @@ struct fw_t {
 /* validate.c */
 u32 fw_body_size(u32 opcode);
 u32 fw_check_packet(struct fw_vctx *v, const union fw_pkt *pk);
-u32 fw_copy_packet(union fw_pkt *pk, const u8 *src, u32 nbytes);
+u32 fw_copy_packet(union fw_pkt *pk, const u8 *src, u32 from, u32 nbytes);
 
 /* rescale.c */
 u64 fw_div_u64(u64 n, u64 d);

@@ -170,12 +170,12 @@ u32 axon_fw_run(const void *stream, u64 size,
 		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,
 			    "stream changed after validation");
 	for (pos = 4, idx = 0; pos + 2 <= words; pos += sz, idx++) {
-		fw_copy_packet(&pk, s + pos * 4, 8);
+		fw_copy_packet(&pk, s + pos * 4, 0, 8);
 		sz = pk.hdr.size_words;
 		if (sz < 2 || (sz & 1) || sz > words - pos)
 			break;
-		fw_copy_packet(&pk, s + pos * 4, sz * 4);
-		if (pk.hdr.size_words != sz || fw_check_packet(&v, &pk))
+		fw_copy_packet(&pk, s + pos * 4, 8, sz * 4);
+		if (fw_check_packet(&v, &pk))
 			break;
 		c.reason = NULL;
 		st = fw_yield(&c);

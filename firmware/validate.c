@@ -74,18 +74,18 @@ static u32 allowed_flags(u32 opcode)
 }
 
 /*
- * Copy @nbytes (a multiple of 8, at most sizeof(*pk)) of a packet into
- * @pk. Volatile reads: each word is read exactly once, and the compiler
- * cannot turn the loop into a memcpy() call.
+ * Copy bytes [@from, @nbytes) (multiples of 8; at most sizeof(*pk)) of a
+ * packet into @pk. Every word is read exactly once (memory may change under
+ * us), and the compiler cannot turn the loop into a memcpy() call.
  */
-u32 fw_copy_packet(union fw_pkt *pk, const u8 *src, u32 nbytes)
+u32 fw_copy_packet(union fw_pkt *pk, const u8 *src, u32 from, u32 nbytes)
 {
 	const u64 *s = (const u64 *)src;
 	u32 i, n = nbytes / 8;
 
 	if (n > ARRAY_LEN(pk->w))
 		n = ARRAY_LEN(pk->w);
-	for (i = 0; i < n; i++)
+	for (i = from / 8; i < n; i++)
 		pk->w[i] = FW_READ_ONCE(s[i]);
 	return n * 8;
 }
@@ -145,8 +145,7 @@ static u32 chk_loc(struct fw_vctx *v, u32 loc, u64 addr, u64 len, int write,
 			return fail(v, AXON_ISA_E_SRAM, "operand outside the engine's SRAM");
 		return 0;
 	}
-	if (loc != AXON_ISA_LOC_VA)
-		return fail(v, AXON_ISA_E_PARAM, "invalid operand location");
+	/* callers checked that loc is VA or SRAM */
 	if (v->compute && (v->lflags & AXON_FW_L_COMPUTE_IN_SRAM))
 		return fail(v, AXON_ISA_E_SRAM,
 			    "compute operand must be in SRAM on this device");
@@ -834,9 +833,8 @@ u32 axon_fw_validate(const void *stream, u64 size,
 			       "stream size_words smaller than its header");
 
 	for (pos = sizeof(*sh) / 4; pos < words; pos += sz, idx++) {
-		const struct axon_isa_packet *h = (const void *)(s + pos * 4);
-
-		sz = h->size_words;
+		fw_copy_packet(&pk, s + pos * 4, 0, 8);	/* header, read once */
+		sz = pk.hdr.size_words;
 		if (sz < 2)
 			return set_res(res, AXON_ISA_E_PACKET, idx,
 				       "packet shorter than its header");
@@ -846,11 +844,7 @@ u32 axon_fw_validate(const void *stream, u64 size,
 		if (sz > words - pos)
 			return set_res(res, AXON_ISA_E_PACKET, idx,
 				       "packet extends past the end of the stream");
-		fw_copy_packet(&pk, s + pos * 4, sz * 4);
-		/* the header may have changed under us: use the copy */
-		if (pk.hdr.size_words != sz)
-			return set_res(res, AXON_ISA_E_NOT_VALIDATED, idx,
-				       "stream changed during validation");
+		fw_copy_packet(&pk, s + pos * 4, 8, sz * 4);
 		st = fw_check_packet(&v, &pk);
 		if (st)
 			return set_res(res, st, idx, v.reason);
