@@ -11,8 +11,9 @@ struct conv_run {
 	bool has_bias;
 };
 
-static u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
-		      const struct conv_run *r, u32 n, u32 oy, u32 ox)
+static FW_NOINLINE
+u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
+	       const struct conv_run *r, u32 n, u32 oy, u32 ox)
 {
 	const struct fw_t *in = &r->in, *w = &r->w, *o = &r->out;
 	u32 kh = w->d[1], kw = w->d[2], cin_g = w->d[3];

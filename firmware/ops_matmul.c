@@ -64,14 +64,36 @@ s64 fw_dot(const struct fw_t *a, u64 aoff, u64 astride,
 	}
 }
 
+/* one output row out[i0, i1, m, :] */
+static FW_NOINLINE
+u32 mm_row(struct fw_ctx *c, const struct axon_isa_matmul *p,
+	   const struct fw_t *a, const struct fw_t *b, const struct fw_t *bias,
+	   const struct fw_t *o, const void *rq, u32 i0, u32 i1, u32 m)
+{
+	u32 n, st, K = a->d[3];
+	s32 mul, sh;
+	s64 acc;
+
+	for (n = 0; n < o->d[3]; n++) {
+		acc = bias ? fw_ld(bias->p, AXON_ISA_INT32, n * bias->s[3]) : 0;
+		acc += fw_dot(a, fw_off(a, i0, i1, m, 0), a->s[3],
+			      b, fw_off(b, i0, i1, 0, n), b->s[2], K);
+		st = fw_rq_load(c, rq, p->rq.count == 1 ? 0 : n, &mul, &sh);
+		if (st)
+			return st;
+		fw_st(o->p, o->dt, fw_off(o, i0, i1, m, n),
+		      fw_requant(acc, mul, sh, p->rq.rounding, o->zp,
+				 p->act_min, p->act_max));
+	}
+	return 0;
+}
+
 u32 fw_op_matmul(struct fw_ctx *c, const struct axon_isa_matmul *p)
 {
 	struct fw_t a, b, bias, o;
 	const void *rq;
 	bool has_bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
-	u32 i0, i1, m, n, st, cnt = p->rq.count, K = p->a.dims[3];
-	s32 mul = 0, sh = 0;
-	s64 acc;
+	u32 i0, i1, m, st, cnt = p->rq.count;
 
 	st = fw_resolve(c, &p->a, 0, &a);
 	if (!st)
@@ -93,20 +115,11 @@ u32 fw_op_matmul(struct fw_ctx *c, const struct axon_isa_matmul *p)
 		for (i1 = 0; i1 < o.d[1]; i1++) {
 			for (m = 0; m < o.d[2]; m++) {
 				st = fw_yield(c);
+				if (!st)
+					st = mm_row(c, p, &a, &b, has_bias ? &bias : NULL,
+						    &o, rq, i0, i1, m);
 				if (st)
 					return st;
-				for (n = 0; n < o.d[3]; n++) {
-					acc = has_bias ? fw_ld(bias.p, AXON_ISA_INT32,
-							       n * bias.s[3]) : 0;
-					acc += fw_dot(&a, fw_off(&a, i0, i1, m, 0), a.s[3],
-						      &b, fw_off(&b, i0, i1, 0, n), b.s[2], K);
-					st = fw_rq_load(c, rq, cnt == 1 ? 0 : n, &mul, &sh);
-					if (st)
-						return st;
-					fw_st(o.p, o.dt, fw_off(&o, i0, i1, m, n),
-					      fw_requant(acc, mul, sh, p->rq.rounding,
-							 o.zp, p->act_min, p->act_max));
-				}
 			}
 		}
 	}

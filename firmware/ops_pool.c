@@ -5,9 +5,10 @@
  */
 #include "fw_priv.h"
 
-static u32 pool_cell(struct fw_ctx *c, const struct axon_isa_pool *p,
-		     const struct fw_t *x, const struct fw_t *o, const void *rq,
-		     u32 n, u32 oy, u32 ox)
+static FW_NOINLINE
+u32 pool_cell(struct fw_ctx *c, const struct axon_isa_pool *p,
+	      const struct fw_t *x, const struct fw_t *o, const void *rq,
+	      u32 n, u32 oy, u32 ox)
 {
 	s64 y0 = (s64)oy * p->stride_h - p->pad_top;
 	s64 x0 = (s64)ox * p->stride_w - p->pad_left;

@@ -33,6 +33,8 @@ typedef __INT64_TYPE__ s64;
 #define FW_ATTR(a)		__attribute__((a))
 /* use as "static inline FW_FORCE_INLINE" */
 #define FW_FORCE_INLINE		FW_ATTR(__always_inline__)
+/* keeps the caller's stack frame small */
+#define FW_NOINLINE		FW_ATTR(__noinline__)
 
 #define AXON_FW_UPTR(p)	((__UINTPTR_TYPE__)(p))
 
