@@ -32,10 +32,10 @@
 
 #define AXON_FW_DPU_CONFIG	"axon/dpu-config.bin"
 
-/* Checks a blob; logs why it is refused. */
+/* Checks a blob; logs why it is refused (files: always; ioctl: drm_dbg). */
 static int axon_blob_check(struct axon_device *adev, const u8 *data,
 			   size_t size, u32 kind, const char *what,
-			   u32 *version)
+			   bool from_file, u32 *version)
 {
 	const struct drm_axon_blob_header *h = (const void *)data;
 	const char *reason = NULL;
@@ -61,7 +61,10 @@ static int axon_blob_check(struct axon_device *adev, const u8 *data,
 		reason = "payload checksum mismatch";
 
 	if (reason) {
-		drm_err(&adev->drm, "%s refused: %s\n", what, reason);
+		if (from_file)
+			drm_err(&adev->drm, "%s refused: %s\n", what, reason);
+		else
+			drm_dbg(&adev->drm, "%s refused: %s\n", what, reason);
 		return -EINVAL;
 	}
 	*version = h->version;
@@ -83,7 +86,7 @@ static void axon_fw_load_image(struct axon_device *adev)
 		return;
 	}
 	ret = axon_blob_check(adev, fw->data, fw->size, DRM_AXON_BLOB_FIRMWARE,
-			      name, &version);
+			      name, true, &version);
 	if (!ret) {
 		adev->fw_version = version;
 		drm_info(&adev->drm, "firmware %s version %u.%u.%u\n", name,
@@ -108,7 +111,7 @@ static void axon_fw_load_config(struct axon_device *adev)
 		return;
 	}
 	ret = axon_blob_check(adev, fw->data, fw->size, DRM_AXON_BLOB_CONFIG,
-			      AXON_FW_DPU_CONFIG, &version);
+			      AXON_FW_DPU_CONFIG, true, &version);
 	if (!ret) {
 		adev->config_version = version;
 		adev->state |= DRM_AXON_STATE_CONFIGURED;
@@ -178,7 +181,7 @@ int axon_ioctl_config_load(struct drm_device *drm, void *data,
 		return PTR_ERR(blob);
 	}
 	ret = axon_blob_check(adev, blob, args->size, DRM_AXON_BLOB_CONFIG,
-			      "CONFIG_LOAD blob", &version);
+			      "CONFIG_LOAD blob", false, &version);
 	if (ret)
 		goto out;
 
