@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="build-essential pkg-config cpio xz-utils zstd kmod bc perl
-qemu-system-x86 busybox-static
+qemu-system-x86 qemu-system-misc busybox-static
 libdrm-dev libcmocka-dev libkmod-dev
 sparse clang llvm lld valgrind
 gcc-riscv64-unknown-elf
