@@ -376,6 +376,7 @@ int lw_conv(struct qgraph *q, const struct node *n, int x, int wv, const double 
 	wq = qg_const(q, w->name, wdt, 1.0, wzp, 4, wd, pk);
 	free(pk);
 	bq = qg_const(q, "bias", AXON_ISA_INT32, 1.0, 0, 4, bd, bacc);
+	xv = &q->v[x];		/* qg_const may have moved q->v */
 	od[0] = xv->dims[0];
 	od[1] = co;
 	for (i = 0; i < 2; i++)
