@@ -103,7 +103,7 @@ int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char 
 			ndbg++;
 		}
 		segs[i].debug_count = (uint32_t)ndbg - segs[i].debug_first;
-		segs[i].sram_size = 0;
+		segs[i].sram_size = sg->sram_size;
 		segs[i].op_mask = sg->op_mask;
 		segs[i].macs = sg->macs;
 	}

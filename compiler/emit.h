@@ -18,6 +18,7 @@ struct eseg {
 	int npackets, cap_d;
 	uint64_t op_mask, macs;
 	int first_op, last_op;
+	uint64_t sram_size;	/* SRAM bytes the stream addresses (tiling) */
 };
 
 struct eslot {
@@ -34,7 +35,22 @@ struct emitted {
 	uint8_t *weights;
 	uint64_t wsize;
 	int *op_seg;		/* qop -> segment */
+	int dry;		/* planning only: no slots, addresses are dummies */
+	uint64_t tile_need;	/* last op that did not fit: smallest tile's bytes */
+	int tile_rows, tile_count;	/* last tiled op: rows per tile, compute packets */
 };
+
+struct tile_info {
+	uint64_t sram;		/* SRAM bytes the op's tiles use */
+	uint64_t need;		/* if it does not fit: bytes of the smallest tile */
+	int tiles, rows, packets;
+};
+
+/* tests: tile as if SRAM-resident devices had at most this many bytes (0: off) */
+extern uint64_t axc_sram_limit;
+
+/* emit one op alone into a scratch stream: 0, -1 not encodable, -2 SRAM too small */
+int emit_plan_op(struct qgraph *q, int oi, struct tile_info *ti);
 
 int emit_all(struct qgraph *q, struct emitted *e);
 void emit_free(struct emitted *e);

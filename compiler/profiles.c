@@ -2,7 +2,9 @@
 /*
  * axonc device profiles. They mirror the kernel's emulated devices
  * (kernel/axon_device.c): same op masks, data types and SRAM sizes. A SoC
- * vendor adds an entry here for new silicon.
+ * vendor adds an entry here for new silicon. compute_in_sram: the device's
+ * compute units read and write SRAM only (the firmware validates its streams
+ * with AXON_FW_L_COMPUTE_IN_SRAM); axonc tiles every op through the SRAM.
  */
 #include <string.h>
 
@@ -18,10 +20,10 @@
 const struct profile axc_profiles[] = {
 	{ "npu", AXB_DEV_NPU, (OPB(AXON_OP_RESCALE) << 1) - 1,
 	  DTB(AXON_ISA_INT8) | DTB(AXON_ISA_UINT8) | DTB(AXON_ISA_INT32),
-	  1u << 20, 0, 1, 4096 },
+	  1u << 20, 1, 1, 4096 },
 	{ "dpu", AXB_DEV_DPU, OPS_ALWAYS | OPB(AXON_OP_CONV2D) | OPB(AXON_OP_MATMUL) |
 	  OPB(AXON_OP_ELTWISE) | OPB(AXON_OP_POOL) | OPB(AXON_OP_RESCALE),
-	  DTB(AXON_ISA_INT8) | DTB(AXON_ISA_INT32), 4u << 20, 0, 1, 2048 },
+	  DTB(AXON_ISA_INT8) | DTB(AXON_ISA_INT32), 4u << 20, 1, 1, 2048 },
 	{ "dsp", AXB_DEV_DSP, OPS_ALWAYS | OPB(AXON_OP_ELTWISE) | OPB(AXON_OP_POOL) |
 	  OPB(AXON_OP_REDUCE) | OPB(AXON_OP_LUT) | OPB(AXON_OP_SOFTMAX) |
 	  OPB(AXON_OP_LAYERNORM) | OPB(AXON_OP_RESIZE) | OPB(AXON_OP_RESCALE),

@@ -155,6 +155,9 @@ static int prepare_segments(axon_model *m, unsigned int flags)
 		memset(&lim, 0, sizeof(lim));
 		lim.sram_size = sr->seg->sram_size;
 		lim.op_mask = ~0ull;
+		/* npu and dpu compute out of their SRAM (compiler profiles) */
+		if (sr->seg->device == AXB_DEV_NPU || sr->seg->device == AXB_DEV_DPU)
+			lim.flags = AXON_FW_L_COMPUTE_IN_SRAM;
 		if (axon_fw_validate(sr->stream, sr->stream_size, map,
 				     sr->seg->slot_count, &lim, &res)) {
 			const char *nodes = axon_model_packet_nodes(m, (int)s, res.packet);

@@ -52,6 +52,9 @@ int cpu_run_segment(axon_run *r, uint32_t s)
 	memset(&lim, 0, sizeof(lim));
 	lim.sram_size = sg->sram_size;
 	lim.op_mask = ~0ull;
+	/* npu and dpu segments run with their device's limits: compute in SRAM */
+	if (sg->device == AXB_DEV_NPU || sg->device == AXB_DEV_DPU)
+		lim.flags = AXON_FW_L_COMPUTE_IN_SRAM;
 	memset(&env, 0, sizeof(env));
 	env.ctx = &c;
 	env.translate = translate;
