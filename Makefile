@@ -28,7 +28,8 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit checkpatch sparse qemu-test check demo clean
+	ksrc kselftest unit checkpatch sparse qemu-test check demo clean \
+	compat-check
 
 all: modules userspace
 
@@ -89,6 +90,12 @@ demo: deps
 	$(MAKE) userspace
 	$(MAKE) kselftest
 	$(TOP)/tests/qemu/run.sh --demo
+
+# axon.ko against Debian's 6.12 headers and the newest kernel headers Debian
+# publishes (sid, in a debootstrap chroot cached in $(BUILD)/compat), both
+# warning-free; see kernel/compat/compat-check.sh.
+compat-check:
+	$(TOP)/kernel/compat/compat-check.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -14,6 +14,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_utils.h>
 
+#include "axon_compat.h"
 #include "axon_drv.h"
 
 static void axon_bo_free(struct drm_gem_object *obj)
@@ -138,11 +139,11 @@ void *axon_bo_vmap(struct axon_bo *bo)
 	struct iosys_map map;
 	int ret;
 
-	ret = drm_gem_vmap_unlocked(obj, &map);
+	ret = axon_drm_gem_vmap(obj, &map);
 	if (ret)
 		return ERR_PTR(ret);
 	if (map.is_iomem) {
-		drm_gem_vunmap_unlocked(obj, &map);
+		axon_drm_gem_vunmap(obj, &map);
 		return ERR_PTR(-EIO);
 	}
 	return map.vaddr;
@@ -157,7 +158,7 @@ void axon_bo_vunmap(struct axon_bo *bo, void *vaddr)
 {
 	struct iosys_map map = IOSYS_MAP_INIT_VADDR(vaddr);
 
-	drm_gem_vunmap_unlocked(&bo->base.base, &map);
+	axon_drm_gem_vunmap(&bo->base.base, &map);
 }
 
 int axon_ioctl_bo_create(struct drm_device *drm, void *data,

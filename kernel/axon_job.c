@@ -33,6 +33,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 
+#include "axon_compat.h"
 #include "axon_sched.h"
 #include "axon_trace.h"
 
@@ -444,8 +445,8 @@ static int axon_job_prepare(struct drm_device *drm, struct drm_file *file,
 	if (!job->hw_fence)
 		return -ENOMEM;
 
-	ret = drm_sched_job_init(&job->base, &ctx->entities[uj->engine], 1,
-				 ctx, file->client_id);
+	ret = axon_drm_sched_job_init(&job->base, &ctx->entities[uj->engine],
+				      1, ctx, axon_drm_file_client_id(file));
 	if (ret)
 		return ret;
 

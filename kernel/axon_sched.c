@@ -28,6 +28,7 @@
 #include <drm/drm_print.h>
 
 #include "drm/axon_isa.h"
+#include "axon_compat.h"
 #include "axon_sched.h"
 #include "axon_trace.h"
 
@@ -194,17 +195,6 @@ static struct dma_fence *axon_sched_run_job(struct drm_sched_job *sched_job)
 	return dma_fence_get(job->hw_fence);
 }
 
-/* Give the job back to the pending list drm_sched_job_timedout() took it from. */
-static void axon_sched_requeue(struct drm_gpu_scheduler *sched,
-			       struct drm_sched_job *sched_job)
-{
-	spin_lock(&sched->job_list_lock);
-	list_add(&sched_job->list, &sched->pending_list);
-	spin_unlock(&sched->job_list_lock);
-	/* Let the free worker see it if it completed meanwhile. */
-	drm_sched_wqueue_start(sched);
-}
-
 static void axon_sched_recover(struct axon_engine *eng,
 			       struct drm_sched_job *bad)
 {
@@ -216,7 +206,7 @@ static void axon_sched_recover(struct axon_engine *eng,
 	eng->seen_progress = adev->hw_ops->query(eng, AXON_HW_QUERY_PROGRESS);
 	trace_axon_engine_reset(eng, bad ? to_axon_job(bad) : NULL);
 	drm_sched_resubmit_jobs(&eng->sched);
-	drm_sched_start(&eng->sched);
+	axon_drm_sched_start(&eng->sched, 0);
 }
 
 static enum drm_gpu_sched_stat
@@ -225,6 +215,7 @@ axon_sched_timedout_job(struct drm_sched_job *sched_job)
 	struct axon_job *job = to_axon_job(sched_job);
 	struct axon_engine *eng = job->eng;
 	struct axon_device *adev = eng->adev;
+	enum drm_gpu_sched_stat stat;
 	u64 progress;
 
 	mutex_lock(&eng->reset_lock);
@@ -234,9 +225,10 @@ axon_sched_timedout_job(struct drm_sched_job *sched_job)
 	    progress != eng->seen_progress) {
 		/* Completed meanwhile, or still progressing: not a hang. */
 		eng->seen_progress = progress;
-		axon_sched_requeue(&eng->sched, sched_job);
+		/* Back on the pending list (axon_compat.h). */
+		stat = axon_drm_sched_no_hang(&eng->sched, sched_job);
 		mutex_unlock(&eng->reset_lock);
-		return DRM_GPU_SCHED_STAT_NOMINAL;
+		return stat;
 	}
 
 	drm_warn(&adev->drm,
@@ -245,7 +237,7 @@ axon_sched_timedout_job(struct drm_sched_job *sched_job)
 	WRITE_ONCE(job->timed_out, true);
 	axon_sched_recover(eng, sched_job);
 	mutex_unlock(&eng->reset_lock);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	return AXON_SCHED_STAT_RESET;
 }
 
 /**
@@ -364,7 +356,7 @@ int axon_sched_init(struct axon_device *adev)
 			.dev = drm->dev,
 		};
 
-		ret = drm_sched_init(&eng->sched, &args);
+		ret = axon_drm_sched_init(&eng->sched, &args);
 		if (ret) {
 			while (i--)
 				drm_sched_fini(&adev->engines[i].sched);

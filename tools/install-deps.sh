@@ -10,7 +10,9 @@ qemu-system-x86 qemu-system-misc busybox-static
 libdrm-dev libcmocka-dev libkmod-dev
 sparse clang llvm lld valgrind
 gcc-riscv64-unknown-elf
-protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata"
+protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata
+debootstrap debhelper dh-dkms dkms lintian fakeroot dpkg-dev
+bpftool libbpf-dev libelf-dev zlib1g-dev"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
