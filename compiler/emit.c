@@ -1067,7 +1067,11 @@ static int emit_op(struct qgraph *q, struct emitted *e, struct eseg *sg, int oi)
 	case Q_MATMUL: {
 		struct axon_isa_matmul *m = (void *)p.buf;
 		const struct qval *out = &q->v[o->out];
-		int bconst = q->b[q->v[o->in[1]].buf].kind == QB_CONST;
+		const struct qval *bv = &q->v[o->in[1]];
+		/* constant weights shared by every batch; a batched constant
+		 * (QLinearMatMul with a 3-D B) is addressed like an activation */
+		int bconst = q->b[bv->buf].kind == QB_CONST &&
+			     qv_nelem(bv) == bv->dims[bv->rank - 2] * bv->dims[bv->rank - 1];
 
 		p.size = sizeof(*m);
 		if (mm_operand(&q->v[o->in[0]], out, 0, d, s) ||

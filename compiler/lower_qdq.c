@@ -390,7 +390,8 @@ int lw_conv(struct qgraph *q, const struct node *n, int x, int wv, const double 
 	r = xcalloc((size_t)co, sizeof(*r));
 	for (i = 0; i < co; i++)
 		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
-			quantize_multiplier(q->v[x].scale * wsc[i] / so);
+			quantize_multiplier(q->f32_scales ? scale_ratio_f32(q->v[x].scale, wsc[i], so) :
+					    q->v[x].scale * wsc[i] / so);
 	q->o[o].aux = rq_table(q, "rq", r, (int)co);
 	q->o[o].aux_count = (int)co;
 	free(r);
@@ -448,7 +449,9 @@ int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const
 	r = xcalloc((size_t)N, sizeof(*r));
 	for (i = 0; i < N; i++)
 		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
-			quantize_multiplier(av->scale * (wsc ? wsc[i] : sb) / so);
+			quantize_multiplier(q->f32_scales ?
+				scale_ratio_f32(av->scale, wsc ? wsc[i] : sb, so) :
+				av->scale * (wsc ? wsc[i] : sb) / so);
 	q->o[o].aux = rq_table(q, "rq", r, (int)N);
 	q->o[o].aux_count = (int)N;
 	free(r);

@@ -120,6 +120,8 @@ static int32_t *bias32(struct qgraph *q, const struct node *n, int k, int64_t nc
 	return r;
 }
 
+static int lower_qop_node1(struct qgraph *q, int ni);
+
 static int conv_like(struct qgraph *q, struct node *n, int integer)
 {
 	int x, wk = integer ? 1 : 3, out;
@@ -205,6 +207,16 @@ static int matmul_like(struct qgraph *q, struct node *n, int integer)
 }
 
 int lower_qop_node(struct qgraph *q, int ni)
+{
+	int r;
+
+	q->f32_scales = 1;
+	r = lower_qop_node1(q, ni);
+	q->f32_scales = 0;
+	return r;
+}
+
+static int lower_qop_node1(struct qgraph *q, int ni)
 {
 	struct node *n = &G->n[ni];
 	struct value *o = nout(G, n, 0);

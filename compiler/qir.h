@@ -89,6 +89,7 @@ struct qgraph {
 	int *qv_of;		/* ONNX value -> qval, -1 */
 	int *node_op;		/* ONNX node -> qop (-1 folded, -2 boundary) */
 	int rounding;		/* chosen rounding mode */
+	int f32_scales;		/* lowering a QOperator node: scales as ORT forms them */
 	uint64_t arena_size, lower_bound;
 };
 
@@ -114,6 +115,7 @@ void qg_dump(const struct qgraph *q, const char *title);
 
 /* quant.c */
 struct rq quantize_multiplier(double real);
+double scale_ratio_f32(double xs, double ws, double ys);
 int32_t quantize_f32(float x, float scale, int32_t zp, int dt);
 float dequantize_f32(int32_t q, float scale, int32_t zp);
 int32_t rescale_ref(int64_t v, struct rq r, int rounding);

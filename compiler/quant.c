@@ -46,6 +46,21 @@ struct rq quantize_multiplier(double real)
 	return r;
 }
 
+/*
+ * The scale of a QLinearConv / QLinearMatMul requantization as ONNX Runtime
+ * forms it: x_scale * w_scale / y_scale evaluated in float32. Its 24-bit
+ * mantissa fits the 31-bit multiplier exactly, so rescale() then computes
+ * the exact product acc * S that ONNX Runtime rounds; using the double
+ * quotient instead moves values that lie within ~1e-7 of a rounding
+ * boundary, and deep networks amplify those 1-LSB flips.
+ */
+double scale_ratio_f32(double xs, double ws, double ys)
+{
+	float p = (float)xs * (float)ws;
+
+	return (double)(p / (float)ys);
+}
+
 int32_t quantize_f32(float x, float scale, int32_t zp, int dt)
 {
 	float v = x / scale;
