@@ -661,7 +661,9 @@ struct axon_isa_resize {
  *	sizes are equal (same addr, loc, dims and strides).
  * @rounding: enum axon_isa_round.
  * @pad: must be zero.
- * @rq: scale (multiplier 2^30, shift 30 is the identity).
+ * @rq: scale. (2^30, 30) is the identity with ROUND_SINGLE; with
+ *	ROUND_DOUBLE it saturates for |v| >= 2^30 (gemmlowp's left shift),
+ *	so casts use ROUND_SINGLE.
  * @act_min: output clamp.
  * @act_max: output clamp.
  *
