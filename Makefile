@@ -28,8 +28,8 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit checkpatch sparse qemu-test check demo clean \
-	compat-check
+	ksrc kselftest unit fuzz-replay checkpatch sparse qemu-test check demo clean \
+	compat-check dkms-install dkms-remove dkms-check package package-check
 
 all: modules userspace
 
@@ -58,6 +58,10 @@ tools: runtime
 kselftest: ksrc
 	$(MAKE) -C tests/kselftest
 
+# Replays the committed fuzz corpora (no fuzzing; gcc + ASan/UBSan).
+fuzz-replay:
+	$(MAKE) -C tests/fuzz fuzz-replay
+
 unit: userspace
 	@if [ -f tests/unit/Makefile ]; then $(MAKE) -C tests/unit check; fi
 
@@ -83,6 +87,7 @@ check: deps
 	$(MAKE) checkpatch
 	$(MAKE) sparse
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) qemu-test
 
 demo: deps
@@ -96,6 +101,24 @@ demo: deps
 # warning-free; see kernel/compat/compat-check.sh.
 compat-check:
 	$(TOP)/kernel/compat/compat-check.sh
+
+# DKMS from this tree: install builds and installs axon.ko for $(KVER)
+# (KVERS="a b" for several kernels); dkms-check builds in private trees
+# under $(BUILD)/dkms without touching the system (tools/dkms.sh).
+dkms-install:
+	$(TOP)/tools/dkms.sh install $(or $(KVERS),$(KVER))
+
+dkms-remove:
+	$(TOP)/tools/dkms.sh remove
+
+dkms-check:
+	$(TOP)/tools/dkms.sh check $(KVER)
+
+# Debian packages (tools/debian/, built in a staged copy under
+# $(BUILD)/package) with lintian; package-check also installs them into a
+# cached bookworm chroot and runs their autopkgtest smoke test.
+package:
+	$(TOP)/tools/debian/build-debs.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
