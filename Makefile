@@ -120,6 +120,9 @@ dkms-check:
 package:
 	$(TOP)/tools/debian/build-debs.sh
 
+package-check:
+	$(TOP)/tests/package/run.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	rm -rf $(BUILD)
