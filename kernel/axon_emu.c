@@ -213,8 +213,8 @@ static int axon_emu_thread(void *data)
 	for (;;) {
 		struct axon_job *job;
 
-		wait_event_idle(ee->work_wq, kthread_should_stop() ||
-					     !list_empty(&ee->queue));
+		wait_event_idle(ee->work_wq,
+				kthread_should_stop() || !list_empty(&ee->queue));
 		spin_lock_irq(&ee->lock);
 		job = list_first_entry_or_null(&ee->queue, struct axon_job,
 					       hw_link);
@@ -281,7 +281,7 @@ static u64 axon_emu_query(struct axon_engine *eng, enum axon_hw_query what)
 	case AXON_HW_QUERY_PROGRESS:
 		return atomic64_read(&ee->progress);
 	case AXON_HW_QUERY_BUSY:
-		return READ_ONCE(ee->running) != NULL;
+		return !!READ_ONCE(ee->running);
 	case AXON_HW_QUERY_FW_VERSION:
 		return AXON_EMU_FW_VERSION;
 	}

@@ -496,9 +496,12 @@ static int axon_submit_lock(struct drm_device *drm, struct drm_exec *exec,
 		if (!axon_job_implicit(job))
 			continue;
 		for (b = 0; b < job->bo_count; b++) {
+			struct axon_job_bo *jbo = &job->bos[b];
+			bool write = jbo->flags & DRM_AXON_JOB_BO_WRITE;
+
 			ret = drm_sched_job_add_implicit_dependencies(&job->base,
-					job->bos[b].obj,
-					job->bos[b].flags & DRM_AXON_JOB_BO_WRITE);
+								      jbo->obj,
+								      write);
 			if (ret)
 				return ret;
 		}
@@ -527,6 +530,7 @@ static bool axon_jobs_conflict(const struct axon_job *a,
  */
 static int axon_submit_order(struct axon_submit_job *sjs, u32 count)
 {
+	struct dma_fence *fence;
 	u32 i, j;
 	int ret;
 
@@ -541,8 +545,8 @@ static int axon_submit_order(struct axon_submit_job *sjs, u32 count)
 			if (!axon_job_implicit(prev) || prev->eng == job->eng ||
 			    !axon_jobs_conflict(prev, job))
 				continue;
-			ret = drm_sched_job_add_dependency(&job->base,
-				dma_fence_get(&prev->base.s_fence->finished));
+			fence = dma_fence_get(&prev->base.s_fence->finished);
+			ret = drm_sched_job_add_dependency(&job->base, fence);
 			if (ret)
 				return ret;
 		}

@@ -295,7 +295,7 @@ static void axon_sched_fini(struct drm_device *drm, void *data)
 			spin_unlock(&sched->job_list_lock);
 			if (empty)
 				break;
-			msleep(5);
+			usleep_range(5000, 10000);
 		}
 		drm_WARN_ON(drm, tries > 1000);
 		drm_sched_fini(sched);

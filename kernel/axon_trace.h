@@ -17,17 +17,14 @@
 #include "axon_sched.h"
 
 DECLARE_EVENT_CLASS(axon_job,
-	TP_PROTO(struct axon_job *job),
-	TP_ARGS(job),
-	TP_STRUCT__entry(
-		__field(u32, dev)
-		__field(u32, ctx)
-		__field(u32, engine)
-		__field(u64, seqno)
-		__field(s64, t_submit)
-	),
-	TP_fast_assign(
-		__entry->dev = job->eng->adev->drm.primary ?
+		    TP_PROTO(struct axon_job *job),
+		    TP_ARGS(job),
+		    TP_STRUCT__entry(__field(u32, dev)
+				     __field(u32, ctx)
+				     __field(u32, engine)
+				     __field(u64, seqno)
+				     __field(s64, t_submit)),
+		    TP_fast_assign(__entry->dev = job->eng->adev->drm.primary ?
 			job->eng->adev->drm.primary->index : 0;
 		__entry->ctx = job->ctx->id;
 		__entry->engine = job->eng->index;
@@ -40,29 +37,24 @@ DECLARE_EVENT_CLASS(axon_job,
 );
 
 DEFINE_EVENT(axon_job, axon_job_submit,
-	TP_PROTO(struct axon_job *job),
-	TP_ARGS(job)
-);
+	     TP_PROTO(struct axon_job *job),
+	     TP_ARGS(job));
 
 DEFINE_EVENT(axon_job, axon_job_run,
-	TP_PROTO(struct axon_job *job),
-	TP_ARGS(job)
-);
+	     TP_PROTO(struct axon_job *job),
+	     TP_ARGS(job));
 
 TRACE_EVENT(axon_job_done,
-	TP_PROTO(struct axon_job *job, int error),
-	TP_ARGS(job, error),
-	TP_STRUCT__entry(
-		__field(u32, ctx)
-		__field(u32, engine)
-		__field(u64, seqno)
-		__field(int, error)
-		__field(s64, t_submit)
-		__field(s64, t_start)
-		__field(s64, t_end)
-	),
-	TP_fast_assign(
-		__entry->ctx = job->ctx->id;
+	    TP_PROTO(struct axon_job *job, int error),
+	    TP_ARGS(job, error),
+	    TP_STRUCT__entry(__field(u32, ctx)
+			     __field(u32, engine)
+			     __field(u64, seqno)
+			     __field(int, error)
+			     __field(s64, t_submit)
+			     __field(s64, t_start)
+			     __field(s64, t_end)),
+	    TP_fast_assign(__entry->ctx = job->ctx->id;
 		__entry->engine = job->eng->index;
 		__entry->seqno = job->seqno;
 		__entry->error = error;
@@ -77,20 +69,17 @@ TRACE_EVENT(axon_job_done,
 );
 
 TRACE_EVENT(axon_job_fault,
-	TP_PROTO(struct axon_job *job, u32 fault),
-	TP_ARGS(job, fault),
-	TP_STRUCT__entry(
-		__field(u32, ctx)
-		__field(u32, engine)
-		__field(u64, seqno)
-		__field(u32, fault)
-		__field(u32, status)
-		__field(u32, packet)
-		__field(u64, va)
-		__field(s64, t_end)
-	),
-	TP_fast_assign(
-		__entry->ctx = job->ctx->id;
+	    TP_PROTO(struct axon_job *job, u32 fault),
+	    TP_ARGS(job, fault),
+	    TP_STRUCT__entry(__field(u32, ctx)
+			     __field(u32, engine)
+			     __field(u64, seqno)
+			     __field(u32, fault)
+			     __field(u32, status)
+			     __field(u32, packet)
+			     __field(u64, va)
+			     __field(s64, t_end)),
+	    TP_fast_assign(__entry->ctx = job->ctx->id;
 		__entry->engine = job->eng->index;
 		__entry->seqno = job->seqno;
 		__entry->fault = fault;
@@ -106,16 +95,13 @@ TRACE_EVENT(axon_job_fault,
 );
 
 TRACE_EVENT(axon_engine_reset,
-	TP_PROTO(struct axon_engine *eng, struct axon_job *job),
-	TP_ARGS(eng, job),
-	TP_STRUCT__entry(
-		__field(u32, engine)
-		__field(u32, ctx)
-		__field(u64, seqno)
-		__field(s64, ts)
-	),
-	TP_fast_assign(
-		__entry->engine = eng->index;
+	    TP_PROTO(struct axon_engine *eng, struct axon_job *job),
+	    TP_ARGS(eng, job),
+	    TP_STRUCT__entry(__field(u32, engine)
+			     __field(u32, ctx)
+			     __field(u64, seqno)
+			     __field(s64, ts)),
+	    TP_fast_assign(__entry->engine = eng->index;
 		__entry->ctx = job ? job->ctx->id : 0;
 		__entry->seqno = job ? job->seqno : 0;
 		__entry->ts = ktime_get_ns();
