@@ -82,7 +82,7 @@ static int wparams(struct qgraph *q, const struct node *n, int kw, int ks, int k
 	if (s) {
 		if (!s->is_const || (s->nelem != 1 && s->nelem != nch)) {
 			axc_error(G, n, "weight scale must be per tensor or per output channel");
-			return -1;
+			goto fail;
 		}
 		for (i = 0; i < nch; i++)
 			(*sc)[i] = (float)value_get_f(s, s->nelem == 1 ? 0 : i);
@@ -90,16 +90,20 @@ static int wparams(struct qgraph *q, const struct node *n, int kw, int ks, int k
 	if (z) {
 		if (!z->is_const) {
 			axc_error(G, n, "weight zero point must be constant");
-			return -1;
+			goto fail;
 		}
 		*zp = (int32_t)value_get_i(z, 0);
 		for (i = 1; i < z->nelem; i++)
 			if (value_get_i(z, i) != *zp) {
 				axc_error(G, n, "per-channel weight zero points must be equal");
-				return -1;
+				goto fail;
 			}
 	}
 	return 0;
+fail:
+	free(*sc);	/* callers only free it on success */
+	*sc = NULL;
+	return -1;
 }
 
 static int32_t *bias32(struct qgraph *q, const struct node *n, int k, int64_t nch)
