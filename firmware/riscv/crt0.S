@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
-/* axon firmware, bare-metal RISC-V start-up: stack, .bss, main. */
+/* axon firmware, bare-metal RISC-V start-up: clear .bss (stack included), main. */
 	.section .text.start, "ax"
 	.globl _start
 _start:
