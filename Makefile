@@ -28,7 +28,7 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit fuzz-replay checkpatch sparse qemu-test check demo clean \
+	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check
 
 all: modules userspace
@@ -65,6 +65,11 @@ fuzz-replay:
 unit: userspace
 	@if [ -f tests/unit/Makefile ]; then $(MAKE) -C tests/unit check; fi
 
+# The bare-metal RISC-V firmware image in qemu-system-riscv64, bit-exact
+# against libaxonfw.a (tests/riscv).
+riscv-test: firmware
+	$(MAKE) -C tests/riscv check
+
 checkpatch: ksrc
 	@$(TOP)/tools/checkpatch.sh
 
@@ -88,6 +93,7 @@ check: deps
 	$(MAKE) sparse
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
+	$(MAKE) riscv-test
 	$(MAKE) qemu-test
 
 demo: deps
