@@ -226,7 +226,9 @@ static void guest_stop(struct guest *g)
 		snprintf(p, sizeof(p), "%s/gdb.sock", g->dir);
 		unlink(p);
 		snprintf(p, sizeof(p), "%s/qemu.log", g->dir);
-		if (!verbose)
+		if (verbose)
+			printf("# QEMU's output kept in %s\n", p);
+		else
 			unlink(p);
 		rmdir(g->dir);
 	}
