@@ -55,8 +55,18 @@ static struct value *convert_tensor(const struct graph *g, const Onnx__TensorPro
 		axc_error(g, NULL, "tensor '%s': unsupported element type %d", name, dt);
 		return NULL;
 	}
-	v = value_new_const(name, dt, (int)t->n_dims, dims);
 	es = (size_t)dt_size(dt);
+	/* check the payload before allocating what the dims claim */
+	if (t->has_raw_data ? t->raw_data.len != (size_t)n * es :
+	    (uint64_t)n > (uint64_t)t->n_float_data + t->n_int32_data + t->n_int64_data +
+			  t->n_double_data + t->n_uint64_data) {
+		axc_error(g, NULL, "tensor '%s': %zu data bytes/elements, expected %lld elements",
+			  name, t->has_raw_data ? t->raw_data.len :
+			  t->n_float_data + t->n_int32_data + t->n_int64_data + t->n_double_data +
+			  t->n_uint64_data, (long long)n);
+		return NULL;
+	}
+	v = value_new_const(name, dt, (int)t->n_dims, dims);
 	if (t->has_raw_data) {
 		if (t->raw_data.len != (size_t)n * es) {
 			axc_error(g, NULL, "tensor '%s': raw_data has %zu bytes, expected %lld",
