@@ -239,3 +239,12 @@ struct axon_isa_tensor tva(uint64_t va, uint8_t dtype, int32_t zp,
 	t.strides[0] = d3 * d2 * d1;
 	return t;
 }
+
+struct axon_isa_tensor tsram(uint64_t off, uint8_t dtype, int32_t zp,
+			     uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+	struct axon_isa_tensor t = tva(off, dtype, zp, d0, d1, d2, d3);
+
+	t.loc = AXON_ISA_LOC_SRAM;
+	return t;
+}

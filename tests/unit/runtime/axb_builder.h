@@ -75,5 +75,8 @@ void sw_va(struct sw *w, const void *field);
 size_t sw_end(struct sw *w);
 struct axon_isa_tensor tva(uint64_t va, uint8_t dtype, int32_t zp,
 			   uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3);
+/* The same operand at byte offset @off of the engine's SRAM. */
+struct axon_isa_tensor tsram(uint64_t off, uint8_t dtype, int32_t zp,
+			     uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3);
 
 #endif

@@ -26,21 +26,33 @@ uint8_t *fx_package(int float_io, size_t *size)
 	B.model.arena_size = 4096;
 	B.model.targets = (1u << AXB_DEV_NPU) | (1u << AXB_DEV_CPU);
 
-	/* segment 0 */
+	/*
+	 * segment 0 (npu: compute operands in SRAM): DMA in and weights into
+	 * SRAM, ELTWISE there, DMA the sum out to the arena.
+	 */
 	sw_init(&S0);
+	d = sw_packet(&S0, AXON_OP_DMA, sizeof(*d));
+	d->src = tva(VA_IN, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	d->dst = tsram(SRAM_A, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	sw_va(&S0, &d->src.addr);
+	d = sw_packet(&S0, AXON_OP_DMA, sizeof(*d));
+	d->src = tva(VA_W, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	d->dst = tsram(SRAM_B, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	sw_va(&S0, &d->src.addr);
 	e = sw_packet(&S0, AXON_OP_ELTWISE, sizeof(*e));
-	e->a = tva(VA_IN, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
-	e->b = tva(VA_W, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
-	e->out = tva(VA_AR, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	e->a = tsram(SRAM_A, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	e->b = tsram(SRAM_B, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	e->out = tsram(SRAM_OUT, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
 	e->op = AXON_ISA_ELT_ADD;
 	e->rq_a.multiplier = 1 << 30; e->rq_a.shift = 30;
 	e->rq_b.multiplier = 1 << 30; e->rq_b.shift = 30;
 	e->rq_out.multiplier = 1 << 30; e->rq_out.shift = 30;
 	e->act_min = 0;
 	e->act_max = 255;
-	sw_va(&S0, &e->a.addr);
-	sw_va(&S0, &e->b.addr);
-	sw_va(&S0, &e->out.addr);
+	d = sw_packet(&S0, AXON_OP_DMA, sizeof(*d));
+	d->src = tsram(SRAM_OUT, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	d->dst = tva(VA_AR, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	sw_va(&S0, &d->dst.addr);
 	n0 = sw_end(&S0);
 	sl = B.nslots;
 	rl = B.nrelocs;
@@ -52,7 +64,7 @@ uint8_t *fx_package(int float_io, size_t *size)
 	axbb_add_reloc(&B, S0.relocs[0], 0);
 	axbb_add_reloc(&B, S0.relocs[1], 1);
 	axbb_add_reloc(&B, S0.relocs[2], 2);
-	axbb_add_segment(&B, AXB_DEV_NPU, S0.words, n0, sl, rl, 0);
+	axbb_add_segment(&B, AXB_DEV_NPU, S0.words, n0, sl, rl, FX_SRAM);
 
 	/* segment 1 */
 	sw_init(&S1);
@@ -79,14 +91,16 @@ uint8_t *fx_package(int float_io, size_t *size)
 	B.placements[1].segment = 1;
 	B.placements[1].reason = AXB_REASON_BOUNDARY;
 	B.nplacements = 2;
-	B.debugs[0].segment = 0;
-	B.debugs[0].packet = 0;
-	B.debugs[0].nodes = axbb_str(&B, "add0");
-	B.debugs[1].segment = 1;
-	B.debugs[1].packet = 0;
-	B.debugs[1].nodes = axbb_str(&B, "copy0");
-	B.ndebugs = 2;
+	for (uint32_t k = 0; k < FX_SEG0_PACKETS; k++) {
+		B.debugs[k].segment = 0;
+		B.debugs[k].packet = k;
+		B.debugs[k].nodes = axbb_str(&B, "add0");
+	}
+	B.debugs[FX_SEG0_PACKETS].segment = 1;
+	B.debugs[FX_SEG0_PACKETS].packet = 0;
+	B.debugs[FX_SEG0_PACKETS].nodes = axbb_str(&B, "copy0");
+	B.ndebugs = FX_SEG0_PACKETS + 1;
 	B.segs[0].debug_first = 0;
-	B.segs[0].debug_count = 1;
+	B.segs[0].debug_count = FX_SEG0_PACKETS;
 	return axbb_finish(&B, size);
 }

@@ -108,12 +108,13 @@ static void test_io_info(void **state)
 	assert_int_equal(axon_model_segment_info(m, 0, &si), AXON_OK);
 	assert_int_equal(si.compiled_for, AXON_DEVICE_NPU);
 	assert_int_equal(si.runs_on, AXON_DEVICE_CPU);
-	assert_int_equal(si.packets, 1);
+	assert_int_equal(si.packets, FX_SEG0_PACKETS);
 	assert_int_equal(axon_model_placement_count(m), 2);
 	assert_int_equal(axon_model_placement(m, 1, &pi), AXON_OK);
 	assert_string_equal(pi.node, "copy0");
 	assert_string_equal(pi.reason_name, "boundary");
 	assert_string_equal(axon_model_packet_nodes(m, 0, 0), "add0");
+	assert_string_equal(axon_model_packet_nodes(m, 0, 2), "add0");
 	assert_null(axon_model_packet_nodes(m, 0, 5));
 	axon_model_free(m);
 }
@@ -274,7 +275,10 @@ static void test_float_io(void **state)
 	axon_model_free(m);
 }
 
-/* MATMUL, int8, per-channel scale table, bias, against a plain loop. */
+/*
+ * MATMUL, int8, per-channel scale table, bias, against a plain loop; a dsp
+ * segment (dsp engines compute from device memory, npu ones from SRAM).
+ */
 #define M 3
 #define K 5
 #define N 4
@@ -340,7 +344,7 @@ static void test_matmul_per_channel(void **state)
 	axbb_add_reloc(&b, s.relocs[2], 1);
 	axbb_add_reloc(&b, s.relocs[3], 2);
 	axbb_add_reloc(&b, s.relocs[4], 1);
-	axbb_add_segment(&b, AXB_DEV_NPU, s.words, size, 0, 0, 0);
+	axbb_add_segment(&b, AXB_DEV_DSP, s.words, size, 0, 0, 0);
 	pkg = axbb_finish(&b, &size);
 	if (axon_model_load_memory(dev, pkg, size, 0, &m))
 		fail_msg("%s", axon_last_error());

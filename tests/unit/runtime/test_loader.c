@@ -255,7 +255,9 @@ static void test_stream_rejected(void **state)
 
 	memcpy(c, pkg, pkg_size);
 	s = sec(c, AXB_SEC_STREAM, 0);
-	((struct axon_isa_eltwise *)(c + s->offset + 16))->out.addr = VA_W;	/* write to weights */
+	/* packet 0 (DMA) writes to the read-only weights instead of SRAM */
+	((struct axon_isa_dma *)(c + s->offset + 16))->dst =
+		tva(VA_W, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
 	axbb_fix_crcs(c, pkg_size);
 	expect_reject(c, pkg_size, "segment 0");
 	free(c);
