@@ -7,6 +7,7 @@
  * lower bound is the largest sum of simultaneously live buffers; the ratio
  * arena/lower bound is reported.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,22 +20,101 @@ static uint64_t al(uint64_t x)
 	return (x + ALIGN - 1) & ~(uint64_t)(ALIGN - 1);
 }
 
-static int cmp_size(const void *a, const void *b, void *ctx);
+#define NSTRAT 8	/* orders 0..3, each first fit and best fit */
 static const struct qgraph *sort_q;
+static int sort_strat;
 
+/* 0: size desc; 1: lifetime desc; 2: size x lifetime desc; 3: first use asc */
 static int cmp(const void *a, const void *b)
 {
-	return cmp_size(a, b, (void *)sort_q);
-}
+	const struct qbuf *x = &sort_q->b[*(const int *)a], *y = &sort_q->b[*(const int *)b];
+	uint64_t kx, ky;
 
-static int cmp_size(const void *a, const void *b, void *ctx)
-{
-	const struct qgraph *q = ctx;
-	const struct qbuf *x = &q->b[*(const int *)a], *y = &q->b[*(const int *)b];
-
+	switch (sort_strat % 4) {
+	case 1:
+		kx = (uint64_t)(x->last - x->first);
+		ky = (uint64_t)(y->last - y->first);
+		break;
+	case 2:
+		kx = al(x->size) * (uint64_t)(x->last - x->first + 1);
+		ky = al(y->size) * (uint64_t)(y->last - y->first + 1);
+		break;
+	case 3:
+		kx = (uint64_t)(INT32_MAX - x->first);
+		ky = (uint64_t)(INT32_MAX - y->first);
+		break;
+	default:
+		kx = x->size;
+		ky = y->size;
+	}
+	if (kx != ky)
+		return kx < ky ? 1 : -1;
 	if (x->size != y->size)
 		return x->size < y->size ? 1 : -1;
-	return x->first - y->first;
+	if (x->first != y->first)
+		return x->first - y->first;
+	return *(const int *)a - *(const int *)b;
+}
+
+static int cmp_u64pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/*
+ * place buffers in @order at the lowest free gap (@bestfit: the smallest
+ * gap that fits, else the top); offsets in @off; returns the top
+ */
+static uint64_t place(const struct qgraph *q, const int *order, int n, uint64_t *off, int bestfit)
+{
+	uint64_t top = 0, (*iv)[2] = xcalloc((size_t)n + 1, sizeof(*iv));
+	int j, k;
+
+	for (j = 0; j < n; j++) {
+		const struct qbuf *b = &q->b[order[j]];
+		uint64_t at = 0, sz = al(b->size);
+		int m = 0;
+
+		for (k = 0; k < j; k++) {
+			const struct qbuf *c = &q->b[order[k]];
+
+			if (c->last < b->first || b->last < c->first)
+				continue;
+			iv[m][0] = off[k];
+			iv[m][1] = off[k] + al(c->size);
+			m++;
+		}
+		qsort(iv, (size_t)m, sizeof(*iv), cmp_u64pair);
+		if (bestfit) {
+			uint64_t end = 0, gap_best = UINT64_MAX, at_best = 0;
+
+			for (k = 0; k <= m; k++) {
+				uint64_t next = k < m ? iv[k][0] : UINT64_MAX;
+
+				if (next > end && next - end >= sz && next - end < gap_best) {
+					gap_best = next - end;
+					at_best = end;
+				}
+				if (k < m && iv[k][1] > end)
+					end = iv[k][1];
+			}
+			at = at_best;
+		} else {
+			for (k = 0; k < m; k++) {
+				if (iv[k][0] >= at + sz)
+					break;
+				if (iv[k][1] > at)
+					at = iv[k][1];
+			}
+		}
+		off[j] = at;
+		if (at + sz > top)
+			top = at + sz;
+	}
+	free(iv);
+	return top;
 }
 
 int memplan(struct qgraph *q)
@@ -79,29 +159,43 @@ int memplan(struct qgraph *q)
 		if (s > lb)
 			lb = s;
 	}
-	sort_q = q;
-	qsort(ids, (size_t)n, sizeof(int), cmp);
-	for (j = 0; j < n; j++) {
-		struct qbuf *b = &q->b[ids[j]];
-		uint64_t off = 0;
-		int moved = 1;
+	/*
+	 * Several placement orders, each placing every buffer at the lowest
+	 * gap among the already placed buffers it is live with; the smallest
+	 * arena wins (largest first is optimal on chains, other orders help
+	 * around branches such as squeeze-excitation blocks).
+	 */
+	{
+		uint64_t *off = xcalloc((size_t)n + 1, sizeof(uint64_t));
+		uint64_t *best = xcalloc((size_t)n + 1, sizeof(uint64_t));
+		int *order = xcalloc((size_t)n + 1, sizeof(int));
+		int strat;
 
-		while (moved) {
-			moved = 0;
-			for (k = 0; k < j; k++) {
-				struct qbuf *c = &q->b[ids[k]];
+		top = UINT64_MAX;
+		for (strat = 0; strat < NSTRAT; strat++) {
+			uint64_t t2;
 
-				if (c->last < b->first || b->last < c->first)
-					continue;
-				if (off < c->offset + al(c->size) && c->offset < off + al(b->size)) {
-					off = c->offset + al(c->size);
-					moved = 1;
-				}
+			memcpy(order, ids, sizeof(int) * (size_t)n);
+			sort_q = q;
+			sort_strat = strat;
+			qsort(order, (size_t)n, sizeof(int), cmp);
+			t2 = place(q, order, n, off, strat >= 4);
+			if (getenv("AXC_MEMDBG"))
+				fprintf(stderr, "memplan strategy %d: %llu (lb %llu)\n", strat, (unsigned long long)t2, (unsigned long long)lb);
+			if (t2 < top) {
+				top = t2;
+				for (j = 0; j < n; j++)
+					best[j] = off[j];
+				memcpy(ids, order, sizeof(int) * (size_t)n);
 			}
 		}
-		b->offset = off;
-		if (off + al(b->size) > top)
-			top = off + al(b->size);
+		for (j = 0; j < n; j++)
+			q->b[ids[j]].offset = best[j];
+		if (!n)
+			top = 0;
+		free(off);
+		free(best);
+		free(order);
 	}
 	q->arena_size = top;
 	q->lower_bound = lb;
