@@ -53,6 +53,7 @@ static const struct axon_profile axon_profiles[] = {
 		.name = "npu",
 		.engine_count = 2,
 		.sram_size = SZ_1M,
+		.compute_in_sram = true,
 		.ops = AXON_OPS_NPU,
 		.dtypes = DRM_AXON_DTYPE_INT8 | DRM_AXON_DTYPE_UINT8 |
 			  DRM_AXON_DTYPE_INT32,
@@ -85,6 +86,7 @@ static const struct axon_profile axon_profiles[] = {
 		.name = "dpu",
 		.engine_count = 1,
 		.sram_size = SZ_4M,
+		.compute_in_sram = true,
 		.ops = AXON_OPS_DPU,
 		.dtypes = DRM_AXON_DTYPE_INT8 | DRM_AXON_DTYPE_INT32,
 		.caps = AXON_EMU_CAPS,

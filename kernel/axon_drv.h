@@ -41,6 +41,8 @@
  * @name: sysfs and emulate= name ("npu", "dsp", "dpu")
  * @engine_count: engines of the device
  * @sram_size: on-chip SRAM per engine, bytes
+ * @compute_in_sram: compute operands must be in SRAM (streams are validated
+ *	with AXON_FW_L_COMPUTE_IN_SRAM; only DMA and FILL address device VAs)
  * @ops: DRM_AXON_OP_* bits (bit n = ISA opcode n)
  * @dtypes: DRM_AXON_DTYPE_* element types
  * @caps: DRM_AXON_CAP_* bits the device always has
@@ -56,6 +58,7 @@ struct axon_profile {
 	const char *name;
 	u32 engine_count;
 	u64 sram_size;
+	bool compute_in_sram;
 	u64 ops;
 	u32 dtypes;
 	u64 caps;

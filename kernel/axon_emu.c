@@ -150,6 +150,7 @@ static void axon_emu_run_job(struct axon_emu_engine *ee, struct axon_job *job)
 	const struct axon_fw_limits lim = {
 		.sram_size = profile->sram_size,
 		.op_mask = profile->ops,
+		.flags = profile->compute_in_sram ? AXON_FW_L_COMPUTE_IN_SRAM : 0,
 	};
 	struct axon_fw_result res = { .packet = AXON_FW_PACKET_NONE };
 	const void *stream;
