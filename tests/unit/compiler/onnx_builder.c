@@ -227,11 +227,19 @@ static void scalar_inits(Onnx__GraphProto *g, const char *s_name, float s, const
 
 Onnx__ModelProto *mb_conv_model(int64_t c, int64_t h, int64_t w)
 {
+	return mb_conv_model_ex(c, h, w, 1, 1, 1, 1);
+}
+
+Onnx__ModelProto *mb_conv_model_ex(int64_t c, int64_t h, int64_t w, int64_t group, int64_t stride,
+				   int64_t dil, int64_t pad)
+{
 	Onnx__GraphProto *g;
 	Onnx__ModelProto *m = new_model(&g);
-	int64_t xd[4] = { 1, c, h, w }, wd[4] = { c, c, 3, 3 }, bd[1] = { c };
-	int64_t ks[2] = { 3, 3 }, pads[4] = { 1, 1, 1, 1 }, st[2] = { 1, 1 };
-	size_t nw = (size_t)(c * c * 9), i;
+	int64_t oh = (h + 2 * pad - dil * 2 - 1) / stride + 1, ow = (w + 2 * pad - dil * 2 - 1) / stride + 1;
+	int64_t xd[4] = { 1, c, h, w }, yd[4] = { 1, c, oh, ow }, wd[4] = { c, c / group, 3, 3 };
+	int64_t bd[1] = { c }, ks[2] = { 3, 3 }, pads[4] = { pad, pad, pad, pad };
+	int64_t st[2] = { stride, stride }, dl[2] = { dil, dil };
+	size_t nw = (size_t)(c * (c / group) * 9), i;
 	int8_t *wt = mb_alloc(nw);
 	int32_t *b = mb_alloc(sizeof(int32_t) * (size_t)c);
 	const char *qi[] = { "x", "x_s", "x_zp" }, *qo[] = { "xq" };
@@ -244,7 +252,7 @@ Onnx__ModelProto *mb_conv_model(int64_t c, int64_t h, int64_t w)
 	for (i = 0; i < (size_t)c; i++)
 		b[i] = (int32_t)(i * 100) - 50;
 	g->input[g->n_input++] = mb_vi("x", ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4, xd);
-	g->output[g->n_output++] = mb_vi("y", ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4, xd);
+	g->output[g->n_output++] = mb_vi("y", ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4, yd);
 	scalar_inits(g, "x_s", 0.02f, "x_zp", ONNX__TENSOR_PROTO__DATA_TYPE__UINT8, 128);
 	scalar_inits(g, "y_s", 0.05f, "y_zp", ONNX__TENSOR_PROTO__DATA_TYPE__UINT8, 120);
 	scalar_inits(g, "w_s", 0.003f, "w_zp", ONNX__TENSOR_PROTO__DATA_TYPE__INT8, 0);
@@ -256,7 +264,9 @@ Onnx__ModelProto *mb_conv_model(int64_t c, int64_t h, int64_t w)
 	mb_attr_ints(n, "kernel_shape", 2, ks);
 	mb_attr_ints(n, "pads", 4, pads);
 	mb_attr_ints(n, "strides", 2, st);
-	mb_attr_int(n, "group", 1);
+	if (dil != 1)
+		mb_attr_ints(n, "dilations", 2, dl);
+	mb_attr_int(n, "group", group);
 	mb_add_node(g, n);
 	mb_add_node(g, mb_node("dq", "DequantizeLinear", 3, di, 1, dout));
 	return m;

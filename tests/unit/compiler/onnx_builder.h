@@ -37,6 +37,9 @@ Onnx__AttributeProto *mb_find_attr(Onnx__NodeProto *n, const char *name);
  * QLinearConv 3x3 pad 1 (conv, C -> C channels) -> DequantizeLinear (dq) -> y.
  */
 Onnx__ModelProto *mb_conv_model(int64_t c, int64_t h, int64_t w);
+/* the same with 3x3 kernel, @group, @stride, @dil(ation) and @pad on every side */
+Onnx__ModelProto *mb_conv_model_ex(int64_t c, int64_t h, int64_t w, int64_t group, int64_t stride,
+				   int64_t dil, int64_t pad);
 /*
  * A valid QDQ model: x[1,K] -> Q -> DQ -> MatMul(DQ(w)) (matmul) -> Q -> DQ -> y
  * (initializers b, b_s, b_zp are present but unused).

@@ -31,6 +31,7 @@
 #include "driver.h"
 #include "emit.h"
 #include "graph.h"
+#include "onnx_builder.h"
 #include "profiles.h"
 
 #define MAX_CASES 64
@@ -218,6 +219,92 @@ static void test_case(void **state)
 		unlink(axb[t]);
 }
 
+/*
+ * Convolution geometries the model cases lack (grouped, dilated, strided,
+ * padding wider than a band) on tiny SRAMs: bands of one row, all-padding
+ * bands (FILL), output-channel blocks aligned to groups.
+ */
+static void test_conv_geometries(void **state)
+{
+	static const int64_t geo[][6] = {	/* c, hw, group, stride, dil, pad */
+		{ 8, 20, 2, 1, 1, 1 }, { 8, 20, 4, 2, 2, 2 }, { 8, 17, 1, 2, 1, 3 },
+		{ 8, 16, 8, 1, 3, 3 }, { 12, 9, 3, 3, 1, 4 }, { 16, 12, 1, 1, 2, 0 },
+	};
+	static const uint64_t srams[] = { 0, 4096, 1536 };
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(geo) / sizeof(geo[0]); i++) {
+		const int64_t *gm = geo[i];
+		int64_t nx = gm[0] * gm[1] * gm[1], j;
+		char model[300], axb[2][300];
+		uint8_t *ref = NULL, *pb;
+		size_t len, rlen = 0;
+		struct value in;
+		FILE *f;
+		float *x = calloc((size_t)nx, sizeof(float));
+
+		for (j = 0; j < nx; j++)
+			x[j] = (float)((j * 7919) % 255 - 128) * 0.02f;
+		memset(&in, 0, sizeof(in));
+		in.data = x;
+		in.nelem = nx;
+		in.dtype = DT_F32;
+		pb = mb_pack(mb_conv_model_ex(gm[0], gm[1], gm[1], gm[2], gm[3], gm[4], gm[5]), &len);
+		mb_free_all();
+		snprintf(model, sizeof(model), "%s/conv%zu.onnx", tmpdir, i);
+		f = fopen(model, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(pb, 1, len, f), len);
+		fclose(f);
+		free(pb);
+		for (k = 0; k < 1 + sizeof(srams) / sizeof(srams[0]); k++) {
+			struct axc_opts o;
+			uint8_t *out;
+			size_t olen = 0;
+
+			memset(&o, 0, sizeof(o));
+			snprintf(axb[k ? 1 : 0], sizeof(axb[0]), "%s/conv%zu.%zu.axb", tmpdir, i, k);
+			o.input = model;
+			o.output = axb[k ? 1 : 0];
+			o.targets = k ? "npu" : "cpu";
+			o.quiet = 1;
+			axc_sram_limit = k ? srams[k - 1] : 0;
+			assert_int_equal(axc_compile(&o), 0);
+			axc_sram_limit = 0;
+			out = run(axb[k ? 1 : 0], &in, &olen);
+			assert_non_null(out);
+			if (!k) {
+				ref = out;
+				rlen = olen;
+				continue;
+			}
+			assert_int_equal(olen, rlen);
+			{
+				int nseg;
+				int64_t sr = pkg_sram(axb[1], AXB_DEV_NPU, &nseg);
+
+				/* the convolution runs tiled on the npu, inside the SRAM given */
+				if (!(nseg > 0 && sr > 0))
+					print_error("geometry %zu sram %zu: %d npu segments, sram %lld\n", i, k, nseg, (long long)sr);
+				assert_true(nseg > 0 && sr > 0);
+				if (srams[k - 1])
+					assert_true((uint64_t)sr <= srams[k - 1]);
+			}
+			if (memcmp(out, ref, olen))
+				print_error("conv geometry %zu, npu SRAM %llu: differs from cpu\n", i,
+					    (unsigned long long)srams[k - 1]);
+			assert_memory_equal(out, ref, olen);
+			free(out);
+			unlink(axb[1]);
+		}
+		free(ref);
+		free(x);
+		unlink(axb[0]);
+		unlink(model);
+	}
+}
+
 static void test_no_cases(void **state)
 {
 	(void)state;
@@ -226,7 +313,7 @@ static void test_no_cases(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[MAX_CASES];
+	struct CMUnitTest tests[MAX_CASES + 1];
 	struct dirent **ents;
 	const char *env = getenv("AXON_CASES");
 	int n, i, nt = 0, rc;
@@ -259,6 +346,9 @@ int main(void)
 		tests[0].test_func = test_no_cases;
 		nt = 1;
 	}
+	memset(&tests[nt], 0, sizeof(tests[nt]));
+	tests[nt].name = "conv_geometries_small_sram";
+	tests[nt++].test_func = test_conv_geometries;
 	rc = _cmocka_run_group_tests("compiler/tiling: tiled npu/dpu == untiled cpu, bit-exact",
 				     tests, (size_t)nt, NULL, NULL);
 	axon_device_close(dev);
