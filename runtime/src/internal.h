@@ -112,6 +112,9 @@ int pkg_open_file(struct pkg *p, const char *path);
 int pkg_open_memory(struct pkg *p, const void *data, size_t size);
 void pkg_close(struct pkg *p);
 
+/* host_ops.c: host segments (AXB_SEGMENT_F_HOST) */
+int host_check_segment(const struct pkg *p, uint32_t si);
+
 /* ------------------------------------------------------------------ */
 struct seg_rt {
 	const struct axb_segment *seg;	/* copy in segcopy */
@@ -194,6 +197,7 @@ struct axon_run {
 
 /* run_cpu.c / run_accel.c */
 int cpu_run_segment(axon_run *run, uint32_t s);
+int host_run_segment(axon_run *run, uint32_t s);
 int accel_prepare_segment(axon_run *run, uint32_t s);
 int accel_submit_segment(axon_run *run, uint32_t s, int wait_prev_syncobj,
 			 uint32_t prev_dev_syncobj, axon_device *prev_dev);

@@ -151,6 +151,13 @@ static int prepare_segments(axon_model *m, unsigned int flags)
 			m->max_slots = sr->seg->slot_count;
 		if (sr->seg->sram_size > m->max_sram)
 			m->max_sram = sr->seg->sram_size;
+		if (sr->seg->flags & AXB_SEGMENT_F_HOST) {
+			if (sr->dev->kind != DEV_CPU)	/* host ops run in this process */
+				return axon_err(AXON_E_UNSUPPORTED,
+						"segment %u holds host operations and needs the cpu backend",
+						s);
+			continue;	/* its table was verified by the loader */
+		}
 		fill_map(p, sr->seg, map);
 		memset(&lim, 0, sizeof(lim));
 		lim.sram_size = sr->seg->sram_size;
@@ -320,7 +327,7 @@ static const char *reason_name(uint32_t r)
 {
 	static const char *const n[] = {
 		"", "unsupported-op", "dtype", "shape", "sram", "boundary",
-		"forced", "target", "other",
+		"forced", "target", "other", "host",
 	};
 
 	return r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";

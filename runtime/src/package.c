@@ -26,6 +26,7 @@
 static const char *const sec_names[] = {
 	"?", "STRINGS", "MODEL", "SEGMENTS", "STREAM", "WEIGHTS", "SLOTS",
 	"RELOCS", "TENSORS", "IO", "PLACEMENT", "DEBUG", "REPORT_JSON",
+	"HOST_OPS",
 };
 
 static const char *sec_name(uint32_t t)
@@ -134,7 +135,7 @@ static int check_sections(struct pkg *p)
 {
 	uint64_t tab_end = p->hdr->section_offset +
 		(uint64_t)p->nsec * p->sec_stride;
-	int seen[AXB_SEC_REPORT_JSON + 1] = { 0 };
+	int seen[AXB_SEC_HOST_OPS + 1] = { 0 };
 	const struct axb_section *s;
 	int rc = 0;
 
@@ -153,14 +154,15 @@ static int check_sections(struct pkg *p)
 		if (axb_crc32(0, p->base + s->offset, s->size) != s->crc)
 			return FMT("section %u (%s): checksum mismatch", i,
 				   sec_name(s->type));
-		if (s->type == 0 || s->type > AXB_SEC_REPORT_JSON) {
+		if (s->type == 0 || s->type > AXB_SEC_HOST_OPS) {
 			if (s->flags & AXB_SECTION_F_REQUIRED)
 				return FMT("section %u: unknown required type %u", i,
 					   s->type);
 			continue;
 		}
 		if (s->type != AXB_SEC_STREAM && s->type != AXB_SEC_WEIGHTS &&
-		    s->type != AXB_SEC_REPORT_JSON && seen[s->type])
+		    s->type != AXB_SEC_REPORT_JSON && s->type != AXB_SEC_HOST_OPS &&
+		    seen[s->type])
 			return FMT("section %u: second %s section", i,
 				   sec_name(s->type));
 		seen[s->type]++;
@@ -173,6 +175,16 @@ static int check_sections(struct pkg *p)
 				return FMT("section %u (%s): entry_size must be 0", i,
 					   sec_name(s->type));
 			break;
+		}
+		if (s->type == AXB_SEC_HOST_OPS) {
+			const uint8_t *b;
+			uint32_t st, n;
+
+			if (!(s->flags & AXB_SECTION_F_REQUIRED))
+				return FMT("section %u (HOST_OPS): must be flagged REQUIRED", i);
+			rc = set_table(p, s, i, sizeof(struct axb_host_op), &b, &st, &n);
+			if (rc)
+				return rc;
 		}
 		switch (s->type) {
 		case AXB_SEC_STRINGS:
@@ -250,9 +262,9 @@ static int check_tensors(struct pkg *p)
 
 		if (!str_ok(p, t->name))
 			return FMT("tensor %u: name outside STRINGS", i);
-		if (!es || t->dtype == AXB_DTYPE_FLOAT32)
-			return FMT("tensor %u (%s): bad dtype %u", i,
-				   pkg_str(p, t->name), t->dtype);
+		if (!es || (t->dtype == AXB_DTYPE_FLOAT32 && t->zero_point))
+			return FMT("tensor %u (%s): bad dtype %u (or float32 with a zero point)",
+				   i, pkg_str(p, t->name), t->dtype);
 		if (t->rank > AXB_MAX_RANK || t->flags || t->pad)
 			return FMT("tensor %u (%s): rank %u > %d or non-zero flags/pad",
 				   i, pkg_str(p, t->name), t->rank, AXB_MAX_RANK);
@@ -378,11 +390,23 @@ static int check_segments(struct pkg *p)
 
 		if (sg->device < AXB_DEV_NPU || sg->device > AXB_DEV_CPU)
 			return FMT("segment %u: unknown device type %u", si, sg->device);
-		if (sg->flags || !str_ok(p, sg->name))
-			return FMT("segment %u: non-zero flags or bad name", si);
-		rc = check_stream(p, si, sg);
-		if (rc)
-			return rc;
+		if (sg->flags & ~AXB_SEGMENT_F_HOST || !str_ok(p, sg->name))
+			return FMT("segment %u: unknown flags or bad name", si);
+		if (sg->flags & AXB_SEGMENT_F_HOST) {
+			if (sg->device != AXB_DEV_CPU || sg->reloc_count || sg->debug_count ||
+			    sg->sram_size || sg->op_mask)
+				return FMT("segment %u: a host segment runs on the cpu and has no relocations, debug entries, SRAM or opcodes",
+					   si);
+			if (sg->stream_section >= p->nsec ||
+			    pkg_section(p, sg->stream_section)->type != AXB_SEC_HOST_OPS ||
+			    pkg_section(p, sg->stream_section)->id != si)
+				return FMT("segment %u: section %u is not its HOST_OPS", si,
+					   sg->stream_section);
+		} else {
+			rc = check_stream(p, si, sg);
+			if (rc)
+				return rc;
+		}
 		stream = p->base + pkg_section(p, sg->stream_section)->offset;
 		ssize = pkg_section(p, sg->stream_section)->size;
 		if (sg->slot_count == 0 || sg->slot_count > AXB_MAX_SLOTS ||
@@ -466,6 +490,11 @@ static int check_segments(struct pkg *p)
 				return FMT("segment %u reloc %u: address 0x%llx not inside slot %u",
 					   si, r, (unsigned long long)v, rl->slot);
 		}
+		if (sg->flags & AXB_SEGMENT_F_HOST) {
+			rc = host_check_segment(p, si);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
 }
@@ -477,7 +506,7 @@ static int check_misc(struct pkg *p)
 
 		if (!str_ok(p, pl->node) || !str_ok(p, pl->op_type) ||
 		    !str_ok(p, pl->detail) || pl->device < AXB_DEV_NPU ||
-		    pl->device > AXB_DEV_CPU || pl->reason > AXB_REASON_OTHER ||
+		    pl->device > AXB_DEV_CPU || pl->reason > AXB_REASON_HOST ||
 		    (pl->segment != AXB_SEGMENT_NONE && pl->segment >= p->n_segments))
 			return FMT("placement %u: bad string, device, reason or segment", i);
 	}

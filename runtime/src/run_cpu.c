@@ -38,6 +38,9 @@ int cpu_run_segment(axon_run *r, uint32_t s)
 	struct axon_fw_env env;
 	struct cpu_ctx c;
 
+	if (sg->flags & AXB_SEGMENT_F_HOST)
+		return host_run_segment(r, s);
+
 	for (uint32_t k = 0; k < sg->slot_count; k++) {
 		const struct axb_slot *sl = PKG_ENTRY(p, slots, sg->slot_first + k);
 

@@ -62,6 +62,10 @@
  *               sorted by (segment, packet).
  *   REPORT_JSON optional: the compiler's placement/memory report as JSON
  *               (UTF-8, not NUL-terminated); opaque to the runtime.
+ *   HOST_OPS    (minor 1) struct axb_host_op[]: the work of one host
+ *               segment (see "Host segments"); section.id is the segment
+ *               index. Always written with AXB_SECTION_F_REQUIRED: a reader
+ *               that cannot run host ops must reject the package.
  *
  * Addressing: slots and relocations
  * ================================
@@ -112,6 +116,22 @@
  * (q = saturate(round_half_to_even(x / scale) + zero_point)) and
  * dequantizes outputs ((q - zero_point) * scale) at the boundary.
  *
+ * Host segments (minor 1)
+ * =======================
+ * Some computations are float by definition and run on no integer device:
+ * quantization with per-channel parameters at the model boundary, and
+ * DynamicQuantizeLinear (its scale is computed from the data at run time).
+ * A segment with AXB_SEGMENT_F_HOST (device AXB_DEV_CPU) holds such work:
+ * its stream_section is the index of a HOST_OPS section (id = segment
+ * index) instead of a STREAM; reloc_count, debug_count, sram_size and
+ * op_mask are 0. It has slots like any segment (same kinds, same checks);
+ * every operand of a host op is a byte range of one of its slots, and the
+ * runtime executes the table in order on the host, between the segments
+ * before and after it. Host-op operands and I/O tensors may be float32
+ * (AXB_DTYPE_FLOAT32, zero_point 0; an I/O tensor of that dtype has
+ * ext_dtype FLOAT32 and is bound as is). Every placement entry of a node
+ * in a host segment has device AXB_DEV_CPU and a reason code.
+ *
  * Writing a package
  * =================
  * Lay out the sections (64-byte aligned, zero padding), fill each section's
@@ -123,8 +143,11 @@
  * Versioning
  * ==========
  * header.version_major must equal AXB_VERSION_MAJOR; a reader accepts any
- * version_minor (minor versions only append fields and section types that
- * old readers may ignore). header.isa_major/isa_minor give the ISA version
+ * version_minor (minor versions only append fields, and section types that
+ * old readers either may ignore or, flagged AXB_SECTION_F_REQUIRED, must
+ * reject). Minor 1 adds host segments: the HOST_OPS section (required),
+ * AXB_SEGMENT_F_HOST, float32 host-op operands and I/O tensors, and
+ * AXB_REASON_HOST. header.isa_major/isa_minor give the ISA version
  * the streams need; each stream's own header is checked by the firmware.
  */
 #ifndef AXON_AXB_FORMAT_H
@@ -140,7 +163,7 @@ extern "C" {
 /* The 8 bytes "AXB1\r\n\x1a\n" read as a little-endian uint64_t. */
 #define AXB_MAGIC		0x0a1a0a0d31425841ull
 #define AXB_VERSION_MAJOR	1
-#define AXB_VERSION_MINOR	0
+#define AXB_VERSION_MINOR	1
 
 #define AXB_SECTION_ALIGN	64	/* every section offset */
 #define AXB_SLOT_ALIGN		4096	/* every slot link VA */
@@ -180,6 +203,7 @@ enum axb_section_type {
 	AXB_SEC_PLACEMENT = 10,
 	AXB_SEC_DEBUG = 11,
 	AXB_SEC_REPORT_JSON = 12,
+	AXB_SEC_HOST_OPS = 13,		/* minor 1, always REQUIRED */
 };
 
 /* A reader that does not know this section's type must reject the file. */
@@ -233,11 +257,14 @@ struct axb_model {
 	uint32_t pad;		/* must be zero */
 };
 
+/* struct axb_segment.flags (minor 1): a host segment, see "Host segments". */
+#define AXB_SEGMENT_F_HOST	(1u << 0)
+
 /** struct axb_segment - one command stream and its memory map (64 bytes). */
 struct axb_segment {
 	uint32_t device;	/* enum axb_device */
-	uint32_t flags;		/* must be zero */
-	uint32_t stream_section;	/* index of its STREAM section */
+	uint32_t flags;		/* AXB_SEGMENT_F_*; unknown bits are rejected */
+	uint32_t stream_section;	/* index of its STREAM (host: HOST_OPS) section */
 	uint32_t name;		/* string, e.g. "npu0" */
 	uint32_t slot_first;	/* range in SLOTS */
 	uint32_t slot_count;	/* 1..AXB_MAX_SLOTS */
@@ -329,6 +356,7 @@ enum axb_reason {
 	AXB_REASON_FORCED = 6,		/* placement forced by the user */
 	AXB_REASON_TARGET = 7,		/* no accelerator in the target list */
 	AXB_REASON_OTHER = 8,		/* see detail string */
+	AXB_REASON_HOST = 9,		/* minor 1: float computation, host segment */
 };
 
 /** struct axb_placement - where a source node runs (32 bytes). */
@@ -350,6 +378,53 @@ struct axb_debug {
 	uint32_t packet;	/* packet index in the stream (0 = first after header) */
 	uint32_t nodes;		/* string: node names, comma separated */
 	uint32_t pad;		/* must be zero */
+};
+
+/**
+ * enum axb_host_opcode - work of a host segment (minor 1). Per channel
+ * parameters: element i of the data operand uses parameter entry
+ * (i / inner) % channels (channels = inner = 1: per tensor); the data
+ * operand's count is a multiple of channels * inner. Numbers append-only.
+ *
+ * QUANTIZE (ONNX QuantizeLinear, per tensor or per axis):
+ *   in[0] float32 x[N], in[1] float32 scale[channels] (> 0),
+ *   in[2] zero point[channels] (int8/uint8; count 0: zero, uint8),
+ *   out[0] y[N] (dtype of the zero point):
+ *   y = saturate(round_half_to_even(x / scale) + zero_point).
+ * DEQUANTIZE (ONNX DequantizeLinear):
+ *   in[0] x[N] int8/uint8/int32, in[1] float32 scale[channels],
+ *   in[2] zero point[channels] (dtype of x; count 0: zero),
+ *   out[0] float32 y[N] = (x - zero_point) * scale.
+ * DYNAMIC_QUANTIZE (ONNX DynamicQuantizeLinear, uint8):
+ *   in[0] float32 x[N], out[0] uint8 y[N], out[1] float32 scale[1],
+ *   out[2] uint8 zero_point[1]:
+ *   lo = min(0, min x), hi = max(0, max x), scale = (hi - lo) / 255,
+ *   zero_point = saturate(round_half_to_even(0 - lo / scale)) (0 if
+ *   scale is 0), y = saturate(round_half_to_even(x / scale) + zero_point)
+ *   (y = zero_point if scale is 0), all in float32.
+ */
+enum axb_host_opcode {
+	AXB_HOST_QUANTIZE = 1,
+	AXB_HOST_DEQUANTIZE = 2,
+	AXB_HOST_DYNAMIC_QUANTIZE = 3,
+};
+
+/** struct axb_host_operand - a dense array in a slot (24 bytes). */
+struct axb_host_operand {
+	uint32_t slot;		/* segment-local slot index */
+	uint32_t dtype;		/* enum axb_dtype; 0 with count 0: absent */
+	uint64_t offset;	/* byte offset in the slot, dtype-aligned */
+	uint64_t count;		/* elements; the bytes lie inside the slot */
+};
+
+/** struct axb_host_op - one entry of a HOST_OPS section (160 bytes). */
+struct axb_host_op {
+	uint32_t op;		/* enum axb_host_opcode */
+	uint32_t flags;		/* must be zero */
+	uint32_t channels;	/* >= 1 */
+	uint32_t inner;		/* >= 1 */
+	struct axb_host_operand in[3];	/* unused: all zero */
+	struct axb_host_operand out[3];	/* written: slots with WRITE access */
 };
 
 /*
@@ -408,6 +483,8 @@ AXB_STATIC_ASSERT(sizeof(struct axb_tensor) == 72, "axb_tensor");
 AXB_STATIC_ASSERT(sizeof(struct axb_io) == 24, "axb_io");
 AXB_STATIC_ASSERT(sizeof(struct axb_placement) == 32, "axb_placement");
 AXB_STATIC_ASSERT(sizeof(struct axb_debug) == 16, "axb_debug");
+AXB_STATIC_ASSERT(sizeof(struct axb_host_operand) == 24, "axb_host_operand");
+AXB_STATIC_ASSERT(sizeof(struct axb_host_op) == 160, "axb_host_op");
 
 #define AXB_ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 
