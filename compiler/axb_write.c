@@ -75,6 +75,7 @@ int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char 
 
 		snprintf(nm, sizeof(nm), "%s%d", dn[sg->device], i);
 		segs[i].device = (uint32_t)sg->device;
+		segs[i].flags = sg->host ? AXB_SEGMENT_F_HOST : 0;
 		segs[i].stream_section = (uint32_t)(stream_sec0 + i);
 		segs[i].name = str(&strs, nm);
 		segs[i].slot_first = (uint32_t)nslots;
@@ -94,7 +95,7 @@ int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char 
 		memcpy(rel + nrel, sg->relocs, sizeof(*rel) * (size_t)sg->nrelocs);
 		nrel += sg->nrelocs;
 		segs[i].debug_first = (uint32_t)ndbg;
-		for (k = 0; k < sg->npackets; k++) {
+		for (k = 0; k < sg->npackets && !sg->host; k++) {
 			if (sg->dbg_op[k] < 0)
 				continue;
 			dbg[ndbg].segment = (uint32_t)i;
@@ -192,8 +193,11 @@ int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char 
 	secs[ns++] = (struct sec){ AXB_SEC_MODEL, 0, sizeof(model), &model, sizeof(model) };
 	secs[ns++] = (struct sec){ AXB_SEC_SEGMENTS, 0, sizeof(*segs), segs, sizeof(*segs) * (size_t)e->nseg };
 	for (i = 0; i < e->nseg; i++)
-		secs[ns++] = (struct sec){ AXB_SEC_STREAM, (uint32_t)i, 0, e->seg[i].words,
-			e->seg[i].nwords * 4 };
+		secs[ns++] = e->seg[i].host ?
+			(struct sec){ AXB_SEC_HOST_OPS, (uint32_t)i, sizeof(struct axb_host_op),
+				      e->seg[i].words, e->seg[i].nwords * 4 } :
+			(struct sec){ AXB_SEC_STREAM, (uint32_t)i, 0, e->seg[i].words,
+				      e->seg[i].nwords * 4 };
 	secs[ns++] = (struct sec){ AXB_SEC_WEIGHTS, 0, 0, e->weights, e->wsize };
 	secs[ns++] = (struct sec){ AXB_SEC_SLOTS, 0, sizeof(*slots), slots, sizeof(*slots) * (size_t)nslots };
 	secs[ns++] = (struct sec){ AXB_SEC_RELOCS, 0, sizeof(*rel), rel, sizeof(*rel) * (size_t)nrel };
@@ -216,6 +220,8 @@ int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char 
 			tab[i].size = secs[i].size;
 			tab[i].entry_size = secs[i].entry;
 			tab[i].id = secs[i].id;
+			/* a reader that cannot run host ops must reject the package */
+			tab[i].flags = secs[i].type == AXB_SEC_HOST_OPS ? AXB_SECTION_F_REQUIRED : 0;
 			tab[i].crc = axb_crc32(0, secs[i].data, (size_t)secs[i].size);
 			off = AXB_ALIGN_UP(off + secs[i].size, AXB_SECTION_ALIGN);
 		}

@@ -30,6 +30,20 @@ void disasm(const struct qgraph *q, const struct emitted *e)
 		const struct eseg *sg = &e->seg[s];
 		size_t w = 4;
 
+		if (sg->host) {
+			static const char *const hn[] = { "?", "quantize", "dequantize",
+				"dynamic-quantize" };
+
+			printf("=== segment %d: host operations\n", s);
+			for (k = 0; k < sg->npackets; k++) {
+				const struct axb_host_op *h = (const void *)(sg->words + (size_t)k * 40);
+
+				printf("  %4d %-16s channels=%u inner=%u   <- %s\n", k,
+				       hn[h->op <= 3 ? h->op : 0], h->channels, h->inner,
+				       q->o[sg->dbg_op[k]].nodes);
+			}
+			continue;
+		}
 		printf("=== segment %d: %s, %zu words, %d relocs, %llu MACs\n", s, dn[sg->device],
 		       sg->nwords, sg->nrelocs, (unsigned long long)sg->macs);
 		for (k = 0; k < sg->npackets && w < sg->nwords; k++) {

@@ -26,7 +26,7 @@ struct pk {
 	int rslot[8];
 };
 
-static int buf_slot(const struct emitted *e, const struct qgraph *q, int b, uint64_t *base)
+int buf_slot(const struct emitted *e, const struct qgraph *q, int b, uint64_t *base)
 {
 	const struct qbuf *qb = &q->b[b];
 	int i, kind = qb->kind == QB_CONST ? AXB_SLOT_WEIGHTS : qb->kind == QB_ARENA ? AXB_SLOT_ARENA :
@@ -1266,20 +1266,22 @@ int emit_all(struct qgraph *q, struct emitted *e)
 		e->op_seg[i] = -1;
 		if (q->o[i].dead)
 			continue;
-		if (cur < 0 || e->seg[cur].device != q->o[i].device) {
+		if (cur < 0 || e->seg[cur].device != q->o[i].device ||
+		    e->seg[cur].host != (q->o[i].kind == Q_HOST)) {
 			e->seg = xrealloc(e->seg, sizeof(*e->seg) * (size_t)(e->nseg + 1));
 			cur = e->nseg++;
 			memset(&e->seg[cur], 0, sizeof(e->seg[cur]));
 			e->seg[cur].device = q->o[i].device;
 			e->seg[cur].first_op = i;
-			e->seg[cur].nwords = 4;	/* header */
+			e->seg[cur].host = q->o[i].kind == Q_HOST;
+			e->seg[cur].nwords = e->seg[cur].host ? 0 : 4;	/* header */
 			e->seg[cur].cap = 1024;
 			e->seg[cur].words = xcalloc(1024, 4);
 		}
 		sg = &e->seg[cur];
 		e->op_seg[i] = cur;
 		sg->last_op = i;
-		if (emit_op(q, e, sg, i)) {
+		if (sg->host ? host_emit(q, e, sg, i) : emit_op(q, e, sg, i)) {
 			axc_error(q->g, NULL, "cannot encode op #%d (%s from %s): shape not expressible in the ISA",
 				  i, qop_name(q->o[i].kind), q->o[i].nodes);
 			return -1;
@@ -1295,6 +1297,8 @@ int emit_all(struct qgraph *q, struct emitted *e)
 		struct pk p;
 		struct axon_isa_stream_header h;
 
+		if (sg->host)
+			continue;
 		memset(&p, 0, sizeof(p));
 		p.size = sizeof(struct axon_isa_packet);
 		push(sg, &p, -1, AXON_OP_END);

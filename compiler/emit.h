@@ -19,6 +19,7 @@ struct eseg {
 	uint64_t op_mask, macs;
 	int first_op, last_op;
 	uint64_t sram_size;	/* SRAM bytes the stream addresses (tiling) */
+	int host;		/* host segment: words hold struct axb_host_op[] */
 };
 
 struct eslot {
@@ -53,6 +54,10 @@ extern uint64_t axc_sram_limit;
 int emit_plan_op(struct qgraph *q, int oi, struct tile_info *ti);
 
 int emit_all(struct qgraph *q, struct emitted *e);
+/* slot holding buffer b and the link VA of its start; -1 if none */
+int buf_slot(const struct emitted *e, const struct qgraph *q, int b, uint64_t *base);
+/* lower_host.c: append a Q_HOST op to a host segment */
+int host_emit(const struct qgraph *q, const struct emitted *e, struct eseg *sg, int oi);
 void emit_free(struct emitted *e);
 int axb_write(const char *path, struct qgraph *q, struct emitted *e, const char *report_json);
 void disasm(const struct qgraph *q, const struct emitted *e);

@@ -1372,6 +1372,16 @@ notq:
 	return -1;
 }
 
+/* a Q/DQ node with several distinct scales or zero points (per axis) */
+static int per_axis(struct qgraph *q, const struct node *n)
+{
+	struct value *x = nin(G, n, 0), *s = nin(G, n, 1), *z = nin(G, n, 2);
+	double c;
+
+	return x && !x->is_const && s && s->is_const && s->nelem > 1 &&
+	       (!uniform_const(s, &c) || (z && z->is_const && !uniform_const(z, &c)));
+}
+
 static int set_output(struct qgraph *q, int vi, int qv, int ext)
 {
 	struct qval *v;
@@ -1414,12 +1424,22 @@ int lower_graph(struct qgraph *q)
 {
 	int i, k;
 
+	if (host_canonicalize(G) > 0) {
+		if (graph_toposort(G))
+			return -1;
+		graph_count_uses(G);
+	}
 	for (i = 0; i < G->nn; i++) {
 		struct node *n = &G->n[i];
 		int before = q->no;
 
 		if (n->dead)
 			continue;
+		if ((is(n, "QuantizeLinear") || is(n, "DequantizeLinear")) && per_axis(q, n)) {
+			if (is(n, "QuantizeLinear") ? lw_host_quantize(q, i) : lw_host_dequantize(q, i))
+				return -1;
+			continue;
+		}
 		if (is(n, "QuantizeLinear")) {
 			double s;
 			int32_t z;
@@ -1484,7 +1504,8 @@ int lower_graph(struct qgraph *q)
 					x = -1;
 			}
 			if (x >= 0) {
-				if (isa_dtype_of(o->dtype) != q->v[x].dtype) {
+				if (q->v[x].dtype == QDT_F32 ? o->dtype != DT_F32 :
+				    isa_dtype_of(o->dtype) != q->v[x].dtype) {
 					axc_error(G, n, "cast changes the integer type of a quantized tensor");
 					return -1;
 				}
@@ -1505,7 +1526,10 @@ int lower_graph(struct qgraph *q)
 		const struct node *p = prod(q, vi);
 		int qv;
 
-		if (p && is(p, "DequantizeLinear")) {
+		if (q->qv_of[vi] >= 0 && q->v[q->qv_of[vi]].dtype == QDT_F32) {
+			if (set_output(q, vi, q->qv_of[vi], AXB_DTYPE_FLOAT32))
+				return -1;
+		} else if (p && is(p, "DequantizeLinear")) {
 			qv = float_src(q, vi, NULL);
 			if (qv < 0) {
 				axc_error(G, p, "output '%s' is not quantized", G->v[vi]->name);

@@ -264,8 +264,7 @@ static int lower_qop_node1(struct qgraph *q, int ni)
 		}
 		out = lw_lut_from_fn(q, n, x, t, so, (int32_t)zo, isa_dtype_of(o->dtype));
 	} else if (is(n, "DynamicQuantizeLinear")) {
-		axc_error(G, n, "DynamicQuantizeLinear computes its scale at run time in float; integer devices cannot run it");
-		return -1;
+		return lw_host_dynq(q, ni) ? -1 : 1;
 	} else {
 		/* float ops are lowered when a QuantizeLinear consumes them */
 		return 0;

@@ -129,11 +129,11 @@ int memplan(struct qgraph *q)
 	}
 	for (i = 0; i < q->no; i++) {
 		struct qop *o = &q->o[i];
-		int bs[4] = { o->in[0], o->in[1], o->in[2], o->out };
+		int bs[6] = { o->in[0], o->in[1], o->in[2], o->out, o->hout[0], o->hout[1] };
 
 		if (o->dead)
 			continue;
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 6; k++) {
 			struct qbuf *b;
 
 			if (bs[k] < 0)

@@ -63,6 +63,11 @@ int place_ops(struct qgraph *q, const char *targets, char *err, size_t errlen)
 
 		if (o->dead)
 			continue;
+		if (o->kind == Q_HOST) {	/* float work: the host, whatever the targets */
+			o->device = AXB_DEV_CPU;
+			o->reason = AXB_REASON_HOST;
+			continue;
+		}
 		free(o->detail);
 		o->detail = NULL;
 		for (j = 0; j < nt && !placed; j++) {

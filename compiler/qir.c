@@ -54,7 +54,7 @@ void qg_free(struct qgraph *q)
 
 int esize(int dt)
 {
-	return dt == AXON_ISA_INT16 ? 2 : dt == AXON_ISA_INT32 ? 4 : 1;
+	return dt == AXON_ISA_INT16 ? 2 : dt == AXON_ISA_INT32 || dt == QDT_F32 ? 4 : 1;
 }
 
 int qtype_min(int dt)
@@ -220,6 +220,7 @@ int qg_op(struct qgraph *q, int kind, const char *nodes, const char *op_type)
 	o->in[0] = o->in[1] = o->in[2] = -1;
 	o->out = -1;
 	o->aux = -1;
+	o->hout[0] = o->hout[1] = -1;
 	o->rounding = q->rounding;
 	o->stride[0] = o->stride[1] = o->dil[0] = o->dil[1] = 1;
 	o->groups = 1;
@@ -230,7 +231,7 @@ int qg_op(struct qgraph *q, int kind, const char *nodes, const char *op_type)
 const char *qop_name(int kind)
 {
 	static const char *const n[] = { "conv2d", "matmul", "eltwise", "pool", "lut",
-		"softmax", "layernorm", "rescale", "copy", "reduce" };
+		"softmax", "layernorm", "rescale", "copy", "reduce", "host" };
 
 	return kind >= 0 && kind < Q_NKIND ? n[kind] : "?";
 }
@@ -239,7 +240,7 @@ int qop_opcode(const struct qop *op)
 {
 	static const int oc[] = { AXON_OP_CONV2D, AXON_OP_MATMUL, AXON_OP_ELTWISE,
 		AXON_OP_POOL, AXON_OP_LUT, AXON_OP_SOFTMAX, AXON_OP_LAYERNORM,
-		AXON_OP_RESCALE, AXON_OP_DMA, AXON_OP_REDUCE };
+		AXON_OP_RESCALE, AXON_OP_DMA, AXON_OP_REDUCE, AXON_OP_NOP };
 
 	return oc[op->kind];
 }
@@ -267,6 +268,9 @@ int qg_dce(struct qgraph *q)
 
 			if (o->dead || needbuf[q->v[o->out].buf])
 				continue;
+			if (o->kind == Q_HOST && ((o->hout[0] >= 0 && needbuf[q->v[o->hout[0]].buf]) ||
+						  (o->hout[1] >= 0 && needbuf[q->v[o->hout[1]].buf])))
+				continue;
 			o->dead = true;
 			changed = 1;
 			removed++;
@@ -282,7 +286,7 @@ static void pval(const struct qgraph *q, int vi)
 	static const char *const dn[] = { "?", "s8", "u8", "s16", "s32" };
 	int i;
 
-	printf("%%%d:%s[", vi, dn[v->dtype <= 4 ? v->dtype : 0]);
+	printf("%%%d:%s[", vi, v->dtype == QDT_F32 ? "f32" : dn[v->dtype <= 4 ? v->dtype : 0]);
 	for (i = 0; i < v->rank; i++)
 		printf("%s%lld", i ? "," : "", (long long)v->dims[i]);
 	printf("]");

@@ -9,6 +9,7 @@
 
 #include "graph.h"
 #include <drm/axon_isa.h>
+#include <axon/axb_format.h>
 
 enum qbuf_kind { QB_ARENA = 1, QB_CONST, QB_INPUT, QB_OUTPUT };
 
@@ -43,8 +44,13 @@ struct rq {
 
 enum qop_kind {
 	Q_CONV, Q_MATMUL, Q_ELT, Q_POOL, Q_LUT, Q_SOFTMAX, Q_LAYERNORM,
-	Q_RESCALE, Q_COPY, Q_REDUCE, Q_NKIND
+	Q_RESCALE, Q_COPY, Q_REDUCE,
+	Q_HOST,			/* float work on the host (AXB_HOST_*), host segment */
+	Q_NKIND
 };
+
+/* qval dtype of float32 tensors (host ops and their I/O only) */
+#define QDT_F32 AXB_DTYPE_FLOAT32
 
 struct qop {
 	int kind;
@@ -61,6 +67,9 @@ struct qop {
 	int32_t act_min, act_max;
 	uint32_t out_mult;
 	uint64_t eps_term;
+	int host_op;		/* Q_HOST: enum axb_host_opcode */
+	int hout[2];		/* Q_HOST: further outputs (qvals), -1 */
+	uint32_t channels, inner;	/* Q_HOST: per-axis parameters */
 	int device;		/* enum axb_device */
 	int reason;		/* enum axb_reason */
 	char *detail;
@@ -139,6 +148,12 @@ int lw_gap(struct qgraph *q, const struct node *n, int x, double out_scale,
 	   int32_t out_zp, int out_dt);
 int lw_lut_from_fn(struct qgraph *q, const struct node *n, int x, const int32_t *table,
 		   double out_scale, int32_t out_zp, int out_dt);
+
+/* lower_host.c: float work on the host (Q_HOST) */
+int host_canonicalize(struct graph *g);	/* expanded DynamicQuantizeLinear */
+int lw_host_quantize(struct qgraph *q, int node);
+int lw_host_dequantize(struct qgraph *q, int node);
+int lw_host_dynq(struct qgraph *q, int node);
 
 /* luts.c */
 void lut_softmax_table(double beta_scale, uint16_t *t);

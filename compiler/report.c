@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "emit.h"
+#include "profiles.h"
 
 static const char *const dn[] = { "?", "npu", "dsp", "dpu", "cpu" };
 static const char *const rn[] = { "none", "unsupported_op", "dtype", "shape", "sram",
-	"boundary", "forced", "target", "other" };
+	"boundary", "forced", "target", "other", "host" };
 
 static void jstr(char **p, size_t *n, size_t *cap, const char *s)
 {
@@ -66,10 +67,24 @@ char *report_json(const struct qgraph *q, const struct emitted *e, const char *t
 	jraw(&p, &n, &cap, ",\"targets\":");
 	jstr(&p, &n, &cap, targets);
 	jraw(&p, &n, &cap, ",\"compile_ms\":%.1f,\"rounding\":\"%s\",\"segments\":%d,"
-	     "\"memory\":{\"arena\":%llu,\"lower_bound\":%llu,\"ratio\":%.3f},\"ops\":[",
+	     "\"memory\":{\"arena\":%llu,\"lower_bound\":%llu,\"ratio\":%.3f},",
 	     ms, q->rounding ? "double" : "single", e->nseg,
 	     (unsigned long long)q->arena_size, (unsigned long long)q->lower_bound,
 	     q->lower_bound ? (double)q->arena_size / (double)q->lower_bound : 1.0);
+	/* SRAM-resident segments: bytes the tiled stream addresses vs the device's */
+	jraw(&p, &n, &cap, "\"sram\":[");
+	for (i = 0; i < e->nseg; i++) {
+		const struct profile *pr = profile_by_device(e->seg[i].device);
+
+		if (!pr || !pr->compute_in_sram)
+			continue;
+		jraw(&p, &n, &cap, "%s{\"segment\":%d,\"device\":\"%s\",\"bytes\":%llu,\"size\":%llu}",
+		     first ? "" : ",", i, pr->name, (unsigned long long)e->seg[i].sram_size,
+		     (unsigned long long)pr->sram_size);
+		first = 0;
+	}
+	jraw(&p, &n, &cap, "],\"ops\":[");
+	first = 1;
 	for (i = 0; i < q->no; i++) {
 		const struct qop *o = &q->o[i];
 
@@ -82,6 +97,8 @@ char *report_json(const struct qgraph *q, const struct emitted *e, const char *t
 		jraw(&p, &n, &cap, ",\"device\":\"%s\",\"segment\":%d,\"macs\":%llu,\"reason\":\"%s\"",
 		     dn[o->device], e->op_seg ? e->op_seg[i] : -1, (unsigned long long)o->macs,
 		     rn[o->reason]);
+		if (o->tile_rows)
+			jraw(&p, &n, &cap, ",\"tile_rows\":%d", o->tile_rows);
 		if (o->detail) {
 			jraw(&p, &n, &cap, ",\"detail\":");
 			jstr(&p, &n, &cap, o->detail);
@@ -98,7 +115,6 @@ void report_table(const struct qgraph *q, const struct emitted *e, FILE *f)
 	uint64_t macs[5] = { 0 }, tot = 0;
 	int ops[5] = { 0 }, i, nops = 0;
 
-	(void)e;
 	for (i = 0; i < q->no; i++) {
 		const struct qop *o = &q->o[i];
 
@@ -125,4 +141,11 @@ void report_table(const struct qgraph *q, const struct emitted *e, FILE *f)
 	fprintf(f, "memory: arena %llu bytes, lower bound %llu, ratio %.2f\n",
 		(unsigned long long)q->arena_size, (unsigned long long)q->lower_bound,
 		q->lower_bound ? (double)q->arena_size / (double)q->lower_bound : 1.0);
+	for (i = 0; e && i < e->nseg; i++) {
+		const struct profile *pr = profile_by_device(e->seg[i].device);
+
+		if (pr && pr->compute_in_sram)
+			fprintf(f, "sram: segment %d (%s): %llu of %llu bytes\n", i, pr->name,
+				(unsigned long long)e->seg[i].sram_size, (unsigned long long)pr->sram_size);
+	}
 }
