@@ -29,7 +29,8 @@ export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
 	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo clean \
-	compat-check dkms-install dkms-remove dkms-check package package-check
+	compat-check dkms-install dkms-remove dkms-check package package-check \
+	tools/axon-trace
 
 all: modules userspace
 
@@ -44,7 +45,7 @@ modules:
 
 # Userspace sub-builds. Each subdirectory owns its Makefile; a part that
 # does not exist yet is skipped.
-SUBDIRS := firmware runtime compiler tools
+SUBDIRS := firmware runtime compiler tools tools/axon-trace
 userspace: $(SUBDIRS)
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
@@ -57,6 +58,7 @@ tools: runtime
 
 kselftest: ksrc
 	$(MAKE) -C tests/kselftest
+	$(MAKE) -C tests/trace
 
 # Replays the committed fuzz corpora (no fuzzing; gcc + ASan/UBSan).
 fuzz-replay:
