@@ -2,7 +2,10 @@
 # compiler area: axonc's sources (all but main.c) rebuilt here with the
 # sanitizers, the ONNX bindings, and the ASan/UBSan libaxon to run what it
 # compiles on the CPU backend.
-AXC_SRCS     := $(filter-out $(TOP)/compiler/main.c,$(wildcard $(TOP)/compiler/*.c))
+# the compiler's own source list (compiler/Makefile SRCS), not a wildcard:
+# files in progress there are not built until the compiler builds them
+AXC_SRCS := $(addprefix $(TOP)/compiler/,$(filter-out main.c,$(filter %.c,\
+	    $(shell sed -n '/^SRCS/,/^MAIN/p' $(TOP)/compiler/Makefile))))
 AXC_SAN_OBJS := $(patsubst $(TOP)/compiler/%.c,$(OUT)/axcsan/%.o,$(AXC_SRCS))
 AXC_CPPFLAGS := -I$(TOP)/compiler -I$(TOP)/runtime/include -I$(TOP)/uapi $(ONNX_PB_CFLAGS)
 
