@@ -224,6 +224,18 @@ static void test_wrong_types(void **state)
 		memcpy(mb_find_init(G(m), "y_s")->raw_data.data, &z, 4);
 	}
 	expect_error("zero_scale", m, NULL, NULL);
+	m = mb_conv_model(4, 6, 6);	/* per-channel weight zero points that differ */
+	{
+		int64_t d1[1] = { 4 };
+		int8_t z[4] = { 0, 1, 0, 0 };
+		Onnx__TensorProto *t = mb_tensor("w_zp", ONNX__TENSOR_PROTO__DATA_TYPE__INT8, 1, d1, z, 4);
+		size_t i;
+
+		for (i = 0; i < G(m)->n_initializer; i++)
+			if (!strcmp(G(m)->initializer[i]->name, "w_zp"))
+				G(m)->initializer[i] = t;
+	}
+	expect_error("weight_zp_per_channel", m, "conv", NULL);
 }
 
 static void test_missing_and_dangling(void **state)
