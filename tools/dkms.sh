@@ -10,7 +10,8 @@
 #       --all and delete /usr/src/axon-VERSION
 #   tools/dkms.sh check [KVER]       (make dkms-check) dkms add + build in
 #       private trees under $BUILD/dkms (the system's DKMS state is not
-#       touched) and check that axon.ko came out
+#       touched) and check that axon.ko came out, and that a kernel
+#       without CONFIG_DRM_ACCEL is skipped
 #
 # dkms.conf comes from tools/debian/axon-dkms.dkms (the same file the
 # axon-dkms package ships); VERSION from tools/debian/changelog.
@@ -83,6 +84,15 @@ check)
 	[ -n "$ko" ] || die "dkms build produced no axon.ko for $k"
 	echo "dkms: dkms build $k: ${ko#"$d"/} ($(( $(stat -c %s "$ko") / 1024 )) KiB," \
 		"vermagic $(/sbin/modinfo -F vermagic "$ko" | cut -d' ' -f1))"
+	# A kernel without DRM accel (its .config minus CONFIG_DRM_ACCEL*)
+	# is skipped: dkms exits 77 because of BUILD_EXCLUSIVE_CONFIG.
+	mkdir -p "$d/noaccel"
+	grep -v '^CONFIG_DRM_ACCEL' "/lib/modules/$k/build/.config" > "$d/noaccel/.config"
+	rc=0
+	dkms build "${opts[@]}" -m axon -v "$version" -k "$k-noaccel" \
+		--kernelsourcedir "$d/noaccel" >> "$d/dkms.log" 2>&1 || rc=$?
+	[ "$rc" -eq 77 ] || die "a kernel without CONFIG_DRM_ACCEL was not skipped (dkms rc $rc)"
+	echo "dkms: a kernel without CONFIG_DRM_ACCEL is skipped (BUILD_EXCLUSIVE_CONFIG)"
 	;;
 *)
 	sed -n '3,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
