@@ -140,7 +140,10 @@ wait $tpid || rc=$?
 if [ "$rc" -eq 0 ] && grep -q 'JOBS/S' "$tmp/live.out" &&
 	grep -q 'queue wait' "$tmp/live.out"; then
 	ok "live view and histograms"
-	tr -d '\033' < "$tmp/live.out" | sed 's/\[H\[2J//' | tail -n 25 | diag
+	# the last screen and the summary after it
+	tr -d '\033' < "$tmp/live.out" |
+		awk '/\[H\[2J/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' |
+		sed 's/\[H\[2J//' | diag
 else
 	nok "live view and histograms (rc=$rc)"
 	diag "$tmp/live.out" "$tmp/live.err"
