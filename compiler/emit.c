@@ -1114,6 +1114,45 @@ static int emit_op(struct qgraph *q, struct emitted *e, struct eseg *sg, int oi)
 		m->act_max = o->act_max;
 		return finish(q, e, sg, &p, oi, AXON_OP_POOL);
 	}
+	case Q_REDUCE: {
+		/* ONNX axes of a rank <= 4 input, right-aligned to the ISA's 4-D;
+		 * o->axis_mask holds the 4-D bits; out keeps 1 in reduced dims */
+		struct axon_isa_reduce *m = (void *)p.buf;
+		const struct qval *iv = &q->v[o->in[0]], *ov = &q->v[o->out];
+		int i, j = ov->rank - 1, pad = 4 - iv->rank, keep = ov->rank == iv->rank;
+
+		if (iv->rank > 4)
+			return -1;
+		for (i = 3; i >= 0; i--) {
+			int red = o->axis_mask & (1 << i);
+
+			d[i] = i < pad ? 1 : iv->dims[i - pad];
+			s[i] = i < pad ? 0 : iv->strides[i - pad];
+			d2[i] = red ? 1 : d[i];
+			s2[i] = 0;
+			if (i < pad || red)
+				continue;
+			if (keep) {	/* keepdims=1 */
+				s2[i] = ov->strides[i - pad];
+				continue;
+			}
+			if (j < 0 || ov->dims[j] != d2[i])	/* keepdims=0: dims dropped */
+				return -1;
+			s2[i] = ov->strides[j--];
+		}
+		p.size = sizeof(*m);
+		if (tensor(&p, offsetof(struct axon_isa_reduce, in), e, q, o->in[0], d, s) ||
+		    tensor(&p, offsetof(struct axon_isa_reduce, out), e, q, o->out, d2, s2))
+			return -1;
+		m->kind = (uint8_t)o->reduce_kind;
+		m->axis_mask = (uint8_t)o->axis_mask;
+		m->rounding = (uint8_t)o->rounding;
+		m->rq.multiplier = o->rq_out.m;
+		m->rq.shift = o->rq_out.s;
+		m->act_min = o->act_min;
+		m->act_max = o->act_max;
+		return finish(q, e, sg, &p, oi, AXON_OP_REDUCE);
+	}
 	default:
 		break;
 	}

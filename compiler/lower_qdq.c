@@ -687,14 +687,15 @@ static int const_floats(struct qgraph *q, int vi, int64_t nch, double *out)
 	return -1;
 }
 
+static int ln_core(struct qgraph *q, const struct node *n, int x, const double *gm,
+		   const double *bt, double epsilon, double so, int32_t zo, int odt);
+
 static int lw_layernorm(struct qgraph *q, const struct node *n, int x, double so, int32_t zo, int odt)
 {
 	const struct qval *xv = &q->v[x];
 	int64_t nn = xv->dims[xv->rank - 1];
-	int ax = (int)attr_i(n, "axis", -1), out, o, b;
-	double *gm, *bt, real;
-	int32_t *params;
-	uint64_t eps;
+	int ax = (int)attr_i(n, "axis", -1), out;
+	double *gm, *bt;
 
 	if (ax < 0)
 		ax += xv->rank;
@@ -711,12 +712,31 @@ static int lw_layernorm(struct qgraph *q, const struct node *n, int x, double so
 		free(bt);
 		return -1;
 	}
+	out = ln_core(q, n, x, gm, bt, attr_f(n, "epsilon", 1e-5), so, zo, odt);
+	free(gm);
+	free(bt);
+	return out;
+}
+
+/* LAYERNORM over the innermost axis with float gamma/beta (n entries) */
+static int ln_core(struct qgraph *q, const struct node *n, int x, const double *gm,
+		   const double *bt, double epsilon, double so, int32_t zo, int odt)
+{
+	const struct qval *xv = &q->v[x];
+	int64_t nn = xv->dims[xv->rank - 1];
+	int out, o, b;
+	double real;
+	int32_t *params;
+	uint64_t eps;
+
+	if (nn > 1024) {
+		axc_error(G, n, "layer normalisation is supported over the innermost axis (<= 1024) only");
+		return -1;
+	}
 	params = xcalloc((size_t)nn * 2, sizeof(int32_t));
-	if (lut_layernorm((int)nn, gm, bt, attr_f(n, "epsilon", 1e-5), xv->scale, so, params, &eps,
+	if (lut_layernorm((int)nn, gm, bt, epsilon, xv->scale, so, params, &eps,
 			  &real)) {
 		axc_error(G, n, "layer normalisation parameters out of range");
-		free(gm);
-		free(bt);
 		free(params);
 		return -1;
 	}
@@ -729,9 +749,225 @@ static int lw_layernorm(struct qgraph *q, const struct node *n, int x, double so
 	q->o[o].eps_term = eps;
 	q->o[o].rq_out = quantize_multiplier(real);
 	q->o[o].macs = (uint64_t)qv_nelem(xv) * 4;
+	return out;
+}
+
+/* reduced axes of a Reduce* node as a bit mask over the input's rank; 0 on error */
+static int reduce_axes(struct qgraph *q, const struct node *n, int rank)
+{
+	int64_t ax[MAX_RANK];
+	int na = -1, i, mask = 0;
+	struct value *av = nin(G, n, 1);
+
+	if (av && av->is_const && av->nelem <= MAX_RANK) {
+		na = (int)av->nelem;
+		for (i = 0; i < na; i++)
+			ax[i] = value_get_i(av, i);
+	} else if (av) {
+		return 0;
+	} else {
+		na = attr_ints(n, "axes", ax, MAX_RANK);
+	}
+	if (na <= 0) {
+		if (na == 0 && attr_i(n, "noop_with_empty_axes", 0))
+			return 0;
+		return (1 << rank) - 1;
+	}
+	for (i = 0; i < na; i++) {
+		int64_t a = ax[i] < 0 ? ax[i] + rank : ax[i];
+
+		if (a < 0 || a >= rank)
+			return 0;
+		mask |= 1 << a;
+	}
+	return mask;
+}
+
+/* ReduceMean / ReduceSum / ReduceMax / ReduceMin -> REDUCE (rank <= 4) */
+static int lw_reduce(struct qgraph *q, const struct node *n, int x, double so, int32_t zo, int odt)
+{
+	const struct qval *xv = &q->v[x];
+	int mask = reduce_axes(q, n, xv->rank), keep = (int)attr_i(n, "keepdims", 1);
+	int64_t d[MAX_RANK], cnt = 1;
+	int r = 0, i, out, o;
+
+	if (!mask || xv->rank > 4 || xv->rank < 1) {
+		axc_error(G, n, "reductions need constant axes over an input of rank 1..4");
+		return -1;
+	}
+	for (i = 0; i < xv->rank; i++) {
+		if (mask & (1 << i)) {
+			cnt *= xv->dims[i];
+			if (keep)
+				d[r++] = 1;
+		} else {
+			d[r++] = xv->dims[i];
+		}
+	}
+	if (cnt > AXON_ISA_MAX_TERMS) {
+		axc_error(G, n, "reduction over %lld elements (more than 2^24)", (long long)cnt);
+		return -1;
+	}
+	out = out_act(q, n->name, odt, so, zo, r, d, 0);
+	o = new_op(q, Q_REDUCE, n, NULL, out);
+	q->o[o].in[0] = x;
+	q->o[o].axis_mask = mask << (4 - xv->rank);	/* the ISA's right-aligned 4-D */
+	q->o[o].reduce_kind = is(n, "ReduceMax") ? AXON_ISA_REDUCE_MAX :
+			      is(n, "ReduceMin") ? AXON_ISA_REDUCE_MIN : AXON_ISA_REDUCE_SUM;
+	q->o[o].rq_out = quantize_multiplier(xv->scale /
+		((is(n, "ReduceMean") ? (double)cnt : 1.0) * so));
+	q->o[o].macs = (uint64_t)qv_nelem(xv);
+	return out;
+}
+
+/*
+ * LayerNormalization decomposed into primitives (older opsets, PyTorch):
+ *   m = ReduceMean(x, -1); c = Sub(x, m); v = ReduceMean(Pow(c, 2) | Mul(c, c), -1)
+ *   y = Div(c, Sqrt(Add(v, eps))) [Mul(., gamma)] [Add(., beta)]
+ * with optional inner Q -> DQ pairs (a quantizer may have wrapped each op;
+ * LAYERNORM then computes the exact normalisation, not the requantized
+ * chain). Recognised from the value that the final QuantizeLinear reads.
+ */
+static char *ln_inner;		/* dry matching: inner QuantizeLinear nodes seen */
+
+static int thru_qdq(struct qgraph *q, int vi)
+{
+	const struct node *dq = prod(q, vi), *qn;
+
+	if (!dq || !is(dq, "DequantizeLinear") || G->v[dq->in[0]]->is_const)
+		return vi;
+	qn = prod(q, dq->in[0]);
+	if (qn && is(qn, "Cast"))
+		qn = prod(q, qn->in[0]);
+	if (!qn || !is(qn, "QuantizeLinear"))
+		return vi;
+	if (ln_inner)
+		ln_inner[qn - G->n] = 1;
+	return qn->in[0];
+}
+
+static int last_axis_mean(struct qgraph *q, const struct node *n)
+{
+	const struct value *x = n && is(n, "ReduceMean") ? nin(G, n, 0) : NULL;
+
+	return x && x->rank >= 1 && attr_i(n, "keepdims", 1) &&
+	       reduce_axes(q, n, x->rank) == 1 << (x->rank - 1);
+}
+
+/* one operand of a binary node is a constant vector (or DQ of one): k */
+static int const_operand(struct qgraph *q, const struct node *n, int64_t nn, double *vals)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (n->in[k] >= 0 && !const_floats(q, n->in[k], nn, vals))
+			return k;
+	return -1;
+}
+
+/* out == NULL: match only (no IR change); 1 matched, 0 not, -1 error */
+static int lw_ln_decomp(struct qgraph *q, int fv, double so, int32_t zo, int odt, int *out)
+{
+	const struct node *p = prod(q, fv), *top = p, *div, *sq, *add, *rm2, *pw, *sub, *rm1;
+	int64_t nn = G->v[fv]->rank >= 1 ? G->v[fv]->dims[G->v[fv]->rank - 1] : 0;
+	double *gm, *bt, eps, two;
+	int v = fv, k, num, x, ok = 0;
+
+	if (nn < 1 || nn > 1024)
+		return 0;
+	gm = xcalloc((size_t)nn, sizeof(double));
+	bt = xcalloc((size_t)nn, sizeof(double));
+	for (k = 0; k < nn; k++)
+		gm[k] = 1;
+	if (p && is(p, "Add") && (k = const_operand(q, p, nn, bt)) >= 0) {
+		v = thru_qdq(q, p->in[1 - k]);
+		p = prod(q, v);
+	}
+	if (p && is(p, "Mul") && (k = const_operand(q, p, nn, gm)) >= 0) {
+		v = thru_qdq(q, p->in[1 - k]);
+		p = prod(q, v);
+	}
+	div = p;
+	if (!div || !is(div, "Div"))
+		goto out;
+	num = thru_qdq(q, div->in[0]);
+	sq = prod(q, thru_qdq(q, div->in[1]));
+	if (!sq || !is(sq, "Sqrt"))
+		goto out;
+	add = prod(q, thru_qdq(q, sq->in[0]));
+	if (!add || !is(add, "Add"))
+		goto out;
+	k = uniform_const(nin(G, add, 1), &eps) ? 0 : uniform_const(nin(G, add, 0), &eps) ? 1 : -1;
+	if (k < 0 || !(eps >= 0))
+		goto out;
+	rm2 = prod(q, thru_qdq(q, add->in[k]));
+	if (!last_axis_mean(q, rm2))
+		goto out;
+	pw = prod(q, thru_qdq(q, rm2->in[0]));
+	if (!pw || !((is(pw, "Pow") && uniform_const(nin(G, pw, 1), &two) && two == 2 &&
+		      thru_qdq(q, pw->in[0]) == num) ||
+		     (is(pw, "Mul") && thru_qdq(q, pw->in[0]) == num && thru_qdq(q, pw->in[1]) == num)))
+		goto out;
+	sub = prod(q, num);
+	if (!sub || !is(sub, "Sub"))
+		goto out;
+	rm1 = prod(q, thru_qdq(q, sub->in[1]));
+	if (!last_axis_mean(q, rm1) || rm1->in[0] != sub->in[0])
+		goto out;
+	if (!out) {
+		const struct node *dq = prod(q, sub->in[0]);
+
+		ok = dq && is(dq, "DequantizeLinear");
+		goto out;
+	}
+	x = float_src(q, sub->in[0], NULL);
+	if (x < 0 || q->v[x].dims[q->v[x].rank - 1] != nn)
+		goto out;
+	*out = ln_core(q, top, x, gm, bt, eps, so, zo, odt);
+	ok = *out >= 0 ? 1 : -1;
+	if (ok > 0) {
+		struct qop *o = &q->o[q->v[*out].producer];
+		char *nm = xasprintf("%s,%s,%s,%s,%s,%s,%s,%s", rm1->name, sub->name, pw->name,
+				     rm2->name, add->name, sq->name, div->name, o->nodes);
+
+		free(o->nodes);
+		o->nodes = nm;
+		free(o->op_type);
+		o->op_type = xstrdup("LayerNormalization");
+	}
+out:
 	free(gm);
 	free(bt);
-	return out;
+	return ok;
+}
+
+/*
+ * Before lowering: the inner QuantizeLinear nodes of decomposed layer
+ * normalisations are absorbed by the LAYERNORM that the final one becomes
+ * (lowering them alone would fail: Div of two tensors has no integer op).
+ */
+static void ln_prepass(struct qgraph *q, char *skip)
+{
+	int i, k;
+
+	for (i = 0; i < G->nn; i++) {
+		const struct node *n = &G->n[i];
+		double s;
+		int32_t z;
+		int dt;
+
+		if (n->dead || !is(n, "QuantizeLinear") || G->v[n->in[0]]->is_input ||
+		    !nin(G, n, 1) || !uniform_const(nin(G, n, 1), &s))
+			continue;
+		memset(skip + G->nn, 0, (size_t)G->nn);
+		ln_inner = skip + G->nn;
+		z = 0;
+		dt = AXON_ISA_UINT8;
+		if (lw_ln_decomp(q, n->in[0], s, z, dt, NULL) > 0)
+			for (k = 0; k < G->nn; k++)
+				skip[k] |= ln_inner[k];
+		ln_inner = NULL;
+	}
 }
 
 /* BatchNormalization on a quantized tensor: a depthwise 1x1 convolution
@@ -1159,6 +1395,14 @@ static int lower_to_q(struct qgraph *q, const struct node *qn, int fv, double so
 		fv = p->in[0];
 		p = prod(q, fv);
 	}
+	if (!act && (is(p, "Add") || is(p, "Mul") || is(p, "Div"))) {
+		int r = lw_ln_decomp(q, fv, so, zo, odt, &out);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			goto done;
+	}
 	if (is(p, "Conv")) {
 		struct wq w;
 		int32_t *b;
@@ -1272,6 +1516,9 @@ static int lower_to_q(struct qgraph *q, const struct node *qn, int fv, double so
 		if (x < 0)
 			goto notq;
 		out = lw_layernorm(q, p, x, so, zo, odt);
+	} else if (out < 0 && (is(p, "ReduceMean") || is(p, "ReduceSum") || is(p, "ReduceMax") ||
+			       is(p, "ReduceMin")) && (x = float_src(q, p->in[0], NULL)) >= 0) {
+		out = lw_reduce(q, p, x, so, zo, odt);
 	} else if (out < 0 && is(p, "BatchNormalization")) {
 		x = float_src(q, p->in[0], NULL);
 		if (x < 0)
@@ -1420,20 +1667,15 @@ static int set_output(struct qgraph *q, int vi, int qv, int ext)
 	return 0;
 }
 
-int lower_graph(struct qgraph *q)
+static int lower_graph1(struct qgraph *q, const char *skip)
 {
 	int i, k;
 
-	if (host_canonicalize(G) > 0) {
-		if (graph_toposort(G))
-			return -1;
-		graph_count_uses(G);
-	}
 	for (i = 0; i < G->nn; i++) {
 		struct node *n = &G->n[i];
 		int before = q->no;
 
-		if (n->dead)
+		if (n->dead || skip[i])
 			continue;
 		if ((is(n, "QuantizeLinear") || is(n, "DequantizeLinear")) && per_axis(q, n)) {
 			if (is(n, "QuantizeLinear") ? lw_host_quantize(q, i) : lw_host_dequantize(q, i))
@@ -1548,4 +1790,21 @@ int lower_graph(struct qgraph *q)
 	}
 	qg_dce(q);
 	return 0;
+}
+
+int lower_graph(struct qgraph *q)
+{
+	char *skip;
+	int rc;
+
+	if (host_canonicalize(G) > 0) {
+		if (graph_toposort(G))
+			return -1;
+		graph_count_uses(G);
+	}
+	skip = xcalloc((size_t)G->nn * 2 + 1, 1);
+	ln_prepass(q, skip);
+	rc = lower_graph1(q, skip);
+	free(skip);
+	return rc;
 }

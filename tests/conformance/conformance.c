@@ -5,7 +5,9 @@
  * with ONNX Runtime's reference outputs (LSB of the output scale, argmax);
  * then ONNX's quantized node tests from libonnx-testdata.
  *
- *   conformance CASES_DIR [NODE_TESTS_DIR] [--target T]
+ *   conformance CASES_DIR [NODE_TESTS_DIR [MORE_CASES_DIR...]]
+ * (target: $AXONC_TARGET, default npu+dsp). MORE_CASES_DIR: the repo's own
+ * small cases (tests/data/conformance), same layout as CASES_DIR.
  * Exit status 0 only if every case passes.
  */
 #include <dirent.h>
@@ -435,6 +437,8 @@ int main(int argc, char **argv)
 	printf("axon conformance: target %s, CPU backend, tolerance fused_vs_unfused_max_lsb + 1\n",
 	       target);
 	f1 = model_cases(dev, cases, target, tmp);
+	for (int i = 3; i < argc; i++)
+		f1 += model_cases(dev, argv[i], target, tmp);
 	if (exists(nodes))
 		f2 = node_cases(dev, nodes, target, tmp);
 	else
