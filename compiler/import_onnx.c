@@ -82,17 +82,20 @@ static struct value *convert_tensor(const struct graph *g, const Onnx__TensorPro
 	case DT_F32:
 		if ((int64_t)t->n_float_data != n)
 			goto bad;
-		memcpy(v->data, t->float_data, (size_t)n * 4);
+		if (n)
+			memcpy(v->data, t->float_data, (size_t)n * 4);
 		break;
 	case DT_F64:
 		if ((int64_t)t->n_double_data != n)
 			goto bad;
-		memcpy(v->data, t->double_data, (size_t)n * 8);
+		if (n)
+			memcpy(v->data, t->double_data, (size_t)n * 8);
 		break;
 	case DT_S64:
 		if ((int64_t)t->n_int64_data != n)
 			goto bad;
-		memcpy(v->data, t->int64_data, (size_t)n * 8);
+		if (n)
+			memcpy(v->data, t->int64_data, (size_t)n * 8);
 		break;
 	case DT_U32: case DT_U64:
 		if ((int64_t)t->n_uint64_data != n)

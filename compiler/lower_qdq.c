@@ -303,7 +303,7 @@ static int bias_acc(struct qgraph *q, const struct node *n, int bv, int64_t nch,
 				(double)bq * bs * mult / acc_s;
 
 			r = nearbyint(r);
-			if (r > INT32_MAX || r < INT32_MIN) {
+			if (!(r <= INT32_MAX && r >= INT32_MIN)) {	/* NaN too */
 				axc_error(G, n, "bias does not fit the int32 accumulator");
 				return -1;
 			}
