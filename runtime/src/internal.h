@@ -170,6 +170,8 @@ struct seg_exec {
 	axon_buffer **slotbuf;	/* per slot: buffer on the segment's device */
 	uint64_t *slotva;	/* per slot: actual VA of the slot start */
 	uint32_t syncobj;	/* out syncobj on the segment's device */
+	uint32_t ctx_id;	/* context the job was submitted to */
+	int chained;		/* the job waits for an in-fence */
 	uint64_t seqno;
 	int dirty;
 };

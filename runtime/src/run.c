@@ -554,9 +554,18 @@ AXON_EXPORT int axon_run_wait(axon_run *r, int64_t timeout_ns)
 		rc = accel_wait_segment(r, m->nseg - 1, timeout_ns);
 		if (rc == AXON_E_TIMEOUT)
 			return rc;
-		/* Report the first failing segment, if an earlier one failed. */
-		for (uint32_t s = 0; !rc && s + 1 < m->nseg; s++)
-			rc = accel_wait_segment(r, s, 0);
+		/*
+		 * A failed segment fails the ones after it (their in-fence has
+		 * its error): report the first failing one, in order, so that
+		 * its context's fault details are read before any recovery.
+		 */
+		if (rc) {
+			for (uint32_t s = 0; s < m->nseg; s++) {
+				rc = accel_wait_segment(r, s, 0);
+				if (rc)
+					break;
+			}
+		}
 		finish(r, rc);
 	}
 	r->submitted = 0;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -197,11 +198,21 @@ retry:
 			goto retry;
 		}
 		pthread_mutex_unlock(&dev->lock);
-		rc = axon_err_errno(axon_status_from_errno(err), err,
-				    "%s: SUBMIT of segment %u", dev->info.name, s);
+		if (err == ENODATA)
+			rc = axon_err(AXON_E_UNSUPPORTED,
+				      "%s (%s) has no configuration loaded: install /lib/firmware/axon/dpu-config.bin or load one with DRM_IOCTL_AXON_CONFIG_LOAD (segment %u)",
+				      dev->info.name, axon_device_type_name(dev->info.type), s);
+		else if (err == ENODEV)
+			rc = axon_err(AXON_E_NODEV, "%s: device removed (segment %u)",
+				      dev->info.name, s);
+		else
+			rc = axon_err_errno(axon_status_from_errno(err), err,
+					    "%s: SUBMIT of segment %u", dev->info.name, s);
 		goto out;
 	}
 	e->seqno = sub.seqno;
+	e->ctx_id = sub.ctx_id;
+	e->chained = in.handle != 0;
 	pthread_mutex_unlock(&dev->lock);
 out:
 	if (tmp)
@@ -216,6 +227,21 @@ static const char *fault_name(uint32_t f)
 	case DRM_AXON_FAULT_TIMEOUT: return "timeout: no progress";
 	case DRM_AXON_FAULT_INVALID_STREAM: return "stream rejected by the device";
 	case DRM_AXON_FAULT_ENGINE: return "engine error";
+	default: return "job failed";
+	}
+}
+
+/* Reason for a fence error when the context reports no fault of this job. */
+static const char *fence_error_name(int err)
+{
+	switch (err) {
+	case EFAULT: return fault_name(DRM_AXON_FAULT_MMU);
+	case EINVAL: return fault_name(DRM_AXON_FAULT_INVALID_STREAM);
+	case ETIMEDOUT: return fault_name(DRM_AXON_FAULT_TIMEOUT);
+	case EIO: return fault_name(DRM_AXON_FAULT_ENGINE);
+	case ECANCELED: return "cancelled: an earlier job of the context faulted, or the engine was reset";
+	case ESRCH: return "cancelled: the context was destroyed";
+	case ENODEV: return "device removed";
 	default: return "job failed";
 	}
 }
@@ -236,29 +262,66 @@ int accel_wait_segment(axon_run *r, uint32_t s, int64_t timeout_ns)
 			return axon_err(AXON_E_TIMEOUT, "run still in progress");
 		run_fault(r, (int)s, -1, 0, 0, err == ENODEV ? "device removed" :
 			  "waiting for the job failed");
-		r->st.status = axon_status_from_errno(err);
+		r->st.status = err == ENODEV ? AXON_E_NODEV : axon_status_from_errno(err);
 		return r->st.status;
 	}
-	if (drmSyncobjExportSyncFile(dev->fd, e->syncobj, &sf))
-		return 0;
+	/*
+	 * Fast path, one ioctl: every failure of a job without an in-fence
+	 * bans its context, so an active context means this job succeeded.
+	 * Jobs with an in-fence can fail with its error without a ban: they
+	 * take the sync_file path, which reads the fence's own status.
+	 */
+	if (!e->chained) {
+		struct drm_axon_ctx_status cs = { .ctx_id = e->ctx_id };
+
+		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_STATUS, &cs) &&
+		    cs.state == DRM_AXON_CTX_STATE_ACTIVE)
+			return 0;
+	}
+	if (drmSyncobjExportSyncFile(dev->fd, e->syncobj, &sf)) {
+		if (errno != ENODEV)
+			return 0;	/* signalled; no way to read its status */
+		run_fault(r, (int)s, -1, 0, 0, "device removed");
+		r->st.status = AXON_E_NODEV;
+		return AXON_E_NODEV;
+	}
 	memset(&info, 0, sizeof(info));
 	if (ioctl(sf, SYNC_IOC_FILE_INFO, &info) == 0 && info.status < 0) {
 		struct drm_axon_ctx_status cs;
-		const char *why = "job failed";
+		const char *why = fence_error_name(-info.status);
+		char buf[160];
+		int32_t packet = -1;
+		uint32_t isa = 0;
 		uint64_t va = 0;
 
 		memset(&cs, 0, sizeof(cs));
 		pthread_mutex_lock(&dev->lock);
-		cs.ctx_id = dev->ctx_id;
-		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_STATUS, &cs) && cs.fault) {
+		cs.ctx_id = e->ctx_id;
+		/* The context's first fault is this job's when the seqnos agree. */
+		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_STATUS, &cs) && cs.fault &&
+		    cs.fault_seqno == e->seqno) {
 			why = fault_name(cs.fault);
 			va = cs.fault_va;
+			isa = cs.fault_status;
+			if (cs.fault_packet != ~0u)
+				packet = (int32_t)cs.fault_packet;
 		}
-		if (cs.state == DRM_AXON_CTX_STATE_BANNED)
-			accel_recover_ctx(dev);
+		/*
+		 * A banned context is replaced by the next SUBMIT (it fails with
+		 * ECANCELED): not here, so that the earlier segments of this run
+		 * can still read their fault details.
+		 */
 		pthread_mutex_unlock(&dev->lock);
 		close(sf);
-		run_fault(r, (int)s, -1, 0, va, why);
+		if (isa) {
+			snprintf(buf, sizeof(buf), "%s (%s)", why, isa_status_name(isa));
+			why = buf;
+		}
+		run_fault(r, (int)s, packet, isa, va, why);
+		if (info.status == -ENODEV) {
+			r->st.status = AXON_E_NODEV;
+			return AXON_E_NODEV;
+		}
 		return AXON_E_FAULT;
 	}
 	close(sf);
