@@ -250,6 +250,34 @@ static void usage(void)
 	exit(2);
 }
 
+/* Values and argmax of a small output (e.g. a classifier's scores). */
+static void print_small(const struct axon_tensor_info *ti, const void *buf)
+{
+	size_t n = ti->size / axon_dtype_size(ti->dtype), best = 0;
+	double bv = 0;
+
+	if (!n || n > 16)
+		return;
+	printf("output    '%s' =", ti->name);
+	for (size_t k = 0; k < n; k++) {
+		double v;
+
+		switch (ti->dtype) {
+		case AXON_FLOAT32: v = ((const float *)buf)[k]; break;
+		case AXON_INT8: v = ((const int8_t *)buf)[k]; break;
+		case AXON_UINT8: v = ((const uint8_t *)buf)[k]; break;
+		case AXON_INT16: v = ((const int16_t *)buf)[k]; break;
+		default: v = ((const int32_t *)buf)[k]; break;
+		}
+		if (!k || v > bv) {
+			bv = v;
+			best = k;
+		}
+		printf(" %.6g", v);
+	}
+	printf("  (argmax %zu)\n", best);
+}
+
 int main(int argc, char **argv)
 {
 	const char *model_path = NULL, *device = NULL;
@@ -402,12 +430,19 @@ int main(int argc, char **argv)
 				axon_model_placement(m, i, &pi);
 				per[pi.device < 5 ? pi.device : 0]++;
 			}
-			if (np)
-				printf("placement %d node(s): npu %d, dsp %d, dpu %d, cpu %d\n", np,
-				       per[1], per[2], per[3], per[4]);
+			int folded = 0;
+
 			for (int i = 0; i < np; i++) {
 				axon_model_placement(m, i, &pi);
-				if (pi.device == AXON_DEVICE_CPU)
+				if (pi.segment == 0xffffffffu)
+					folded++;
+			}
+			if (np)
+				printf("placement %d node(s): npu %d, dsp %d, dpu %d, cpu %d (%d folded at compile time)\n",
+				       np, per[1], per[2], per[3], per[4] - folded, folded);
+			for (int i = 0; i < np; i++) {
+				axon_model_placement(m, i, &pi);
+				if (pi.device == AXON_DEVICE_CPU && pi.segment != 0xffffffffu)
 					printf("          %s (%s) on cpu: %s%s%s\n", pi.node, pi.op_type,
 					       pi.reason_name, *pi.detail ? ", " : "", pi.detail);
 			}
@@ -432,7 +467,9 @@ int main(int argc, char **argv)
 			printf("\"max_lsb\": %.3f, \"mismatches\": %zu", d, mis);
 		if (json)
 			printf("}");
-		else if (nref)
+		if (!json)
+			print_small(&ti, obuf[i]);
+		if (!json && nref)
 			printf("output    '%s': max difference %.3f LSB, %zu element(s) differ\n",
 			       ti.name, d, mis);
 	}
