@@ -5,6 +5,7 @@
 #
 #   make demo        install deps, build, boot QEMU and show the devices
 #   make check       install deps, build, run every test
+#   make bench       libaxon per-run overhead over raw SUBMIT + wait (QEMU)
 #   make modules     build axon.ko against KDIR
 #   make qemu-test T=name   run one kselftest binary in the guest
 #                    (EMULATE=npu,dsp sets axon.ko's emulate=; see
@@ -28,7 +29,7 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo clean \
+	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo bench clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check \
 	tools/axon-trace
 
@@ -45,7 +46,8 @@ modules:
 
 # Userspace sub-builds. Each subdirectory owns its Makefile; a part that
 # does not exist yet is skipped.
-SUBDIRS := firmware runtime compiler tools tools/axon-trace
+SUBDIRS := firmware runtime compiler tools tools/axon-trace \
+	   tests/runtime-guest tests/demo
 userspace: $(SUBDIRS)
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
@@ -55,6 +57,9 @@ $(SUBDIRS):
 runtime: firmware
 compiler: firmware runtime
 tools: runtime
+# libaxon's guest tests (into $(BUILD)/kselftest) and the demo model need
+# libaxon, axonc and axon-run.
+tests/runtime-guest tests/demo: runtime compiler tools
 
 kselftest: ksrc
 	$(MAKE) -C tests/kselftest
@@ -97,6 +102,11 @@ check: deps
 	$(MAKE) fuzz-replay
 	$(MAKE) riscv-test
 	$(MAKE) qemu-test
+
+# libaxon's per-run overhead over a raw SUBMIT + wait of the same stream,
+# in the guest (tests/runtime-guest/bench_overhead.c); prints the ratios.
+bench: modules userspace
+	$(TOP)/tests/qemu/run.sh --bench
 
 demo: deps
 	$(MAKE) modules

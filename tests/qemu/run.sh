@@ -10,6 +10,7 @@
 #
 #   --test NAME     run only the kselftest binary NAME (make qemu-test T=NAME)
 #   --demo          run tests/qemu/demo.sh instead of the kselftests
+#   --bench         like --demo, with tests/runtime-guest/bench.sh (make bench)
 #   --emulate LIST  axon.ko emulate= parameter (default npu,dsp,dpu)
 #   --keep          keep the staged guest root in $BUILD/qemu/root
 #   --shell         boot to an interactive shell after loading the modules
@@ -61,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--test) test_name=${2:?--test needs a name}; shift ;;
 	--test=*) test_name=${1#--test=} ;;
 	--demo) mode=demo ;;
+	--bench) mode=demo; demo_sh=$TOP/tests/runtime-guest/bench.sh ;;
 	--shell) mode=shell ;;
 	--emulate) emulate=${2:?--emulate needs a list}; shift ;;
 	--emulate=*) emulate=${1#--emulate=} ;;
@@ -187,7 +189,7 @@ if [ -n "$test_name" ] && [ ! -x "$root/opt/axon/kselftest/$test_name" ]; then
 	exit 1
 fi
 [ -d "$BUILD/guest" ] && cp -a "$BUILD/guest/." "$root/"
-cp "$here/demo.sh" "$root/usr/lib/axon/demo.sh"
+cp "${demo_sh:-$here/demo.sh}" "$root/usr/lib/axon/demo.sh"
 chmod +x "$root/usr/lib/axon/demo.sh"
 
 # Shared libraries of every dynamically linked ELF file in the guest,
