@@ -101,6 +101,8 @@ static int host_op(struct qgraph *q, const struct node *n, int op, int out)
 	q->o[o].device = AXB_DEV_CPU;
 	q->o[o].reason = AXB_REASON_HOST;
 	q->v[out].producer = o;
+	q->o[o].act_min = qtype_min(q->v[out].dtype);
+	q->o[o].act_max = qtype_max(q->v[out].dtype);
 	q->o[o].macs = 0;
 	return o;
 }
