@@ -31,7 +31,7 @@ export KSRC
 .PHONY: all deps modules userspace firmware runtime compiler tools \
 	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo bench clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check \
-	tools/axon-trace
+	ship-check tools/axon-trace
 
 all: modules userspace
 
@@ -140,6 +140,12 @@ package:
 
 package-check:
 	$(TOP)/tests/package/run.sh
+
+# Issue 7's checks in one target for `make check`: both kernels, DKMS and
+# the packages in a chroot (package-check runs dkms-check). About 2 min
+# warm; about 7 min on a fresh machine, which creates the two chroots
+# under $(BUILD).
+ship-check: compat-check package-check
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
