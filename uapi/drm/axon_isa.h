@@ -62,7 +62,20 @@
  *         (division truncating toward zero)
  *     r = RoundingDivideByPOT(h, rs)      (round half away from zero)
  *
+ *   AXON_ISA_ROUND_F32 (ISA 1.1; float32 requantization as ONNX Runtime's
+ *   QLinear* kernels do it, reproduced exactly in integer arithmetic):
+ *     requires 0 <= m < 2^24, so that m * 2^-s is a float32 value
+ *     a = |v| rounded to 24 significant bits, ties to even   (float32(v))
+ *     p = a * m rounded to 24 significant bits, ties to even (float32 mul)
+ *     r = p / 2^s rounded to an integer, ties to even        (nearbyintf)
+ *     r = v < 0 ? -r : r
+ *   The rounding is symmetric, so this equals float32 arithmetic bit for
+ *   bit (no intermediate is subnormal or overflows for these ranges).
+ *
  *   and then r is saturated to int32.
+ *
+ * Features marked "ISA 1.1" are rejected (AXON_ISA_E_PARAM) in a stream
+ * whose header declares version_minor 0.
  *
  * "requant(acc)" below means: y = clamp(zp_out + rescale(acc, m, s, mode),
  * act_min, act_max), where [act_min, act_max] must lie inside the output
@@ -94,7 +107,7 @@ extern "C" {
 /** AXON_ISA_MAX_TERMS: longest sum of products, see "Tensors". */
 #define AXON_ISA_MAX_TERMS	(1u << 24)
 #define AXON_ISA_VERSION_MAJOR	1
-#define AXON_ISA_VERSION_MINOR	0
+#define AXON_ISA_VERSION_MINOR	1
 /** AXON_ISA_PACKET_VERSION: version of every packet layout defined here. */
 #define AXON_ISA_PACKET_VERSION	1
 
@@ -173,6 +186,7 @@ enum axon_isa_loc {
 enum axon_isa_round {
 	AXON_ISA_ROUND_SINGLE = 0,
 	AXON_ISA_ROUND_DOUBLE = 1,
+	AXON_ISA_ROUND_F32 = 2,		/* ISA 1.1 */
 };
 
 /**
@@ -559,6 +573,8 @@ struct axon_isa_softmax {
  * @params: VA or SRAM offset of int32 gamma_q[n] followed by int32 beta_q[n].
  * @params_loc: enum axon_isa_loc.
  * @rounding: enum axon_isa_round.
+ * @z_bits: fraction bits F of the normalised value z: 0 means 11 (ISA 1.0
+ *	behaviour); otherwise 11..20 (ISA 1.1).
  * @pad: must be zero.
  * @pad2: must be zero.
  * @eps_term: epsilon expressed in the units of V * n below (eps / scale_in^2
@@ -569,7 +585,7 @@ struct axon_isa_softmax {
  *
  * For each row: xc = in - zp_in; S = sum xc; d = n * xc - S;
  * V = sum d^2 (64-bit); den = isqrt(V * n + eps_term) (floor);
- * z = den ? round_half_away(d * n * 2^11 / den) : 0   (z is Q11, 64-bit);
+ * z = den ? round_half_away(d * n * 2^F / den) : 0   (z is QF, 64-bit);
  * out[c] = requant(sat32(z * gamma_q[c] + beta_q[c])).
  */
 struct axon_isa_layernorm {
@@ -579,7 +595,8 @@ struct axon_isa_layernorm {
 	__u64 params;
 	__u8 params_loc;
 	__u8 rounding;
-	__u16 pad;
+	__u8 z_bits;
+	__u8 pad;
 	__u32 pad2;
 	__u64 eps_term;
 	struct axon_isa_rq rq;
