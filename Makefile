@@ -65,9 +65,11 @@ kselftest: ksrc
 	$(MAKE) -C tests/kselftest
 	$(MAKE) -C tests/trace
 
-# Replays the committed fuzz corpora (no fuzzing; gcc + ASan/UBSan).
+# Replays the committed fuzz corpora of the stream validator/interpreter
+# and of the ONNX importer (no fuzzing; gcc + ASan/UBSan).
 fuzz-replay:
 	$(MAKE) -C tests/fuzz fuzz-replay
+	$(MAKE) -C tests/fuzz/importer replay
 
 unit: userspace
 	@if [ -f tests/unit/Makefile ]; then $(MAKE) -C tests/unit check; fi
@@ -102,6 +104,7 @@ check: deps
 	$(MAKE) fuzz-replay
 	$(MAKE) riscv-test
 	$(MAKE) qemu-test
+	$(MAKE) ship-check
 
 # libaxon's per-run overhead over a raw SUBMIT + wait of the same stream,
 # in the guest (tests/runtime-guest/bench_overhead.c); prints the ratios.
