@@ -24,8 +24,8 @@ DECLARE_EVENT_CLASS(axon_job,
 				     __field(u32, engine)
 				     __field(u64, seqno)
 				     __field(s64, t_submit)),
-		    TP_fast_assign(__entry->dev = job->eng->adev->drm.primary ?
-			job->eng->adev->drm.primary->index : 0;
+		    TP_fast_assign(__entry->dev = job->eng->adev->drm.accel ?
+			job->eng->adev->drm.accel->index : 0;
 		__entry->ctx = job->ctx->id;
 		__entry->engine = job->eng->index;
 		__entry->seqno = job->seqno;
