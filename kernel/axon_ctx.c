@@ -18,6 +18,8 @@
 
 #include "axon_sched.h"
 
+static atomic64_t axon_client_ids = ATOMIC64_INIT(0);
+
 static void axon_client_release(struct kref *ref)
 {
 	kfree(container_of(ref, struct axon_client, ref));
@@ -40,6 +42,7 @@ int axon_ctx_file_init(struct axon_file *afile)
 	if (!afile->client)
 		return -ENOMEM;
 	kref_init(&afile->client->ref);
+	afile->client->id = atomic64_inc_return(&axon_client_ids);
 	xa_init_flags(&afile->ctxs, XA_FLAGS_ALLOC1);
 	return 0;
 }
@@ -89,6 +92,15 @@ struct axon_ctx *axon_ctx_lookup(struct axon_file *afile, u32 id)
 static void axon_ctx_destroy(struct axon_ctx *ctx)
 {
 	unsigned int i;
+
+	/*
+	 * A SUBMIT that looked the context up before it left the table must
+	 * not push to entities being destroyed: the scheduler would drop such
+	 * jobs without ever signalling their fences.
+	 */
+	mutex_lock(&ctx->submit_lock);
+	ctx->destroyed = true;
+	mutex_unlock(&ctx->submit_lock);
 
 	for (i = 0; i < ctx->adev->profile->engine_count; i++)
 		drm_sched_entity_destroy(&ctx->entities[i]);

@@ -349,13 +349,23 @@ static int __init axon_init(void)
 {
 	int ret;
 
-	ret = platform_driver_register(&axon_platform_driver);
+	ret = axon_sched_module_init();
 	if (ret)
 		return ret;
 
+	ret = platform_driver_register(&axon_platform_driver);
+	if (ret)
+		goto err_sched;
+
 	ret = axon_create_devices();
 	if (ret)
-		platform_driver_unregister(&axon_platform_driver);
+		goto err_driver;
+	return 0;
+
+err_driver:
+	platform_driver_unregister(&axon_platform_driver);
+err_sched:
+	axon_sched_module_exit();
 	return ret;
 }
 
@@ -363,6 +373,7 @@ static void __exit axon_exit(void)
 {
 	axon_destroy_devices();
 	platform_driver_unregister(&axon_platform_driver);
+	axon_sched_module_exit();
 }
 
 module_init(axon_init);

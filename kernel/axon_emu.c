@@ -41,7 +41,8 @@
  * @idle_wq: a reset waits here for the aborted job to be reported
  * @progress: progress counter
  * @sram: the engine's SRAM
- * @last_client: client of the last job, to clear SRAM between clients
+ * @last_client: id of the client of the last job, to clear SRAM between
+ *	clients (an id: a freed client's address may be reused)
  */
 struct axon_emu_engine {
 	struct axon_engine *eng;
@@ -56,7 +57,7 @@ struct axon_emu_engine {
 	wait_queue_head_t idle_wq;
 	atomic64_t progress;
 	u8 *sram;
-	struct axon_client *last_client;
+	u64 last_client;
 };
 
 /* What the interpreter hooks see of one run. */
@@ -176,9 +177,9 @@ static void axon_emu_run_job(struct axon_emu_engine *ee, struct axon_job *job)
 	}
 
 	/* No data of another client survives in SRAM. */
-	if (ee->last_client != job->ctx->client) {
+	if (ee->last_client != job->ctx->client->id) {
 		memset(ee->sram, 0, profile->sram_size);
-		ee->last_client = job->ctx->client;
+		ee->last_client = job->ctx->client->id;
 	}
 
 	job->inject = atomic_xchg(&adev->inject, AXON_INJECT_NONE);

@@ -67,6 +67,9 @@ void axon_job_free(struct axon_job *job)
 {
 	u32 i;
 
+	/* Pushed, never run: killed with its entity. */
+	if (job->t_submit && job->base.s_fence && !job->hw_fence->ops)
+		axon_hw_fence_cancelled(job);
 	if (job->base.s_fence)
 		drm_sched_job_cleanup(&job->base);
 
@@ -88,7 +91,7 @@ void axon_job_free(struct axon_job *job)
 		if (job->hw_fence->ops)
 			dma_fence_put(job->hw_fence);
 		else
-			kfree(job->hw_fence);
+			axon_hw_fence_free(job->hw_fence);
 	}
 	if (job->t_submit)	/* pushed */
 		atomic_dec(&job->ctx->adev->jobs_inflight);
@@ -441,7 +444,7 @@ static int axon_job_prepare(struct drm_device *drm, struct drm_file *file,
 	if (ret)
 		return ret;
 
-	job->hw_fence = axon_hw_fence_alloc();
+	job->hw_fence = axon_hw_fence_alloc(adev);
 	if (!job->hw_fence)
 		return -ENOMEM;
 
@@ -702,6 +705,11 @@ int axon_ioctl_submit(struct drm_device *drm, void *data,
 	ret = mutex_lock_interruptible(&ctx->submit_lock);
 	if (ret)
 		goto out_exec;
+	if (ctx->destroyed) {
+		drm_dbg(drm, "SUBMIT: context %u was destroyed\n", ctx->id);
+		ret = -ENOENT;
+		goto out_unlock;
+	}
 	if (READ_ONCE(ctx->banned)) {
 		drm_dbg(drm, "SUBMIT: context %u is banned\n", ctx->id);
 		ret = -ECANCELED;

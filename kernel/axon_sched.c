@@ -21,7 +21,9 @@
 #include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_managed.h>
@@ -44,10 +46,25 @@ MODULE_PARM_DESC(hang_timeout_ms,
  * Hardware fences
  */
 
+/*
+ * A hardware fence outlives its job: it is the parent of the job's
+ * scheduler fences, which escape into syncobjs, sync_files and DMA-buf
+ * reservations (also of foreign buffers). Its ops live in this module, and
+ * the scheduler fences point at the engine's scheduler. So every hardware
+ * fence, from allocation at submit to its release, holds a reference on the
+ * module and one on the DRM device (which owns the engines): the module
+ * cannot be unloaded, nor the device freed, while such a fence exists.
+ *
+ * The last reference of a fence may be dropped in any context, so the
+ * references are dropped from axon_fence_wq, which module exit drains.
+ */
 struct axon_hw_fence {
 	struct dma_fence base;
-	struct axon_engine *eng;
+	struct axon_device *adev;
+	struct work_struct put_work;
 };
+
+static struct workqueue_struct *axon_fence_wq;
 
 static const char *axon_hw_fence_driver_name(struct dma_fence *fence)
 {
@@ -59,31 +76,69 @@ static const char *axon_hw_fence_timeline_name(struct dma_fence *fence)
 	return "axon-engine";
 }
 
+static void axon_hw_fence_put_work(struct work_struct *work)
+{
+	struct axon_hw_fence *f = container_of(work, struct axon_hw_fence,
+					       put_work);
+
+	drm_dev_put(&f->adev->drm);
+	if (f->base.ops)
+		dma_fence_free(&f->base);
+	else
+		kfree(f);
+	/* axon_sched_module_exit() waits for this work to return. */
+	module_put(THIS_MODULE);
+}
+
+static void axon_hw_fence_release(struct dma_fence *fence)
+{
+	struct axon_hw_fence *f = container_of(fence, struct axon_hw_fence,
+					       base);
+
+	queue_work(axon_fence_wq, &f->put_work);
+}
+
 static const struct dma_fence_ops axon_hw_fence_ops = {
 	.get_driver_name = axon_hw_fence_driver_name,
 	.get_timeline_name = axon_hw_fence_timeline_name,
+	.release = axon_hw_fence_release,
 };
 
 /**
  * axon_hw_fence_alloc() - allocate a job's hardware fence (at submit)
+ * @adev: device
  *
  * The fence is initialised when the job first reaches run_job. Until then
- * it is freed with kfree() (axon_job_free()).
+ * it is released with axon_hw_fence_free() (axon_job_free()).
  *
  * Return: the fence or NULL.
  */
-struct dma_fence *axon_hw_fence_alloc(void)
+struct dma_fence *axon_hw_fence_alloc(struct axon_device *adev)
 {
 	struct axon_hw_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
-	return f ? &f->base : NULL;
+	if (!f)
+		return NULL;
+	/* Called from an ioctl: the open file holds the module. */
+	__module_get(THIS_MODULE);
+	drm_dev_get(&adev->drm);
+	f->adev = adev;
+	INIT_WORK(&f->put_work, axon_hw_fence_put_work);
+	return &f->base;
+}
+
+/**
+ * axon_hw_fence_free() - release a hardware fence never initialised
+ * @fence: fence from axon_hw_fence_alloc()
+ */
+void axon_hw_fence_free(struct dma_fence *fence)
+{
+	axon_hw_fence_release(fence);
 }
 
 static void axon_hw_fence_init(struct axon_job *job)
 {
 	struct axon_engine *eng = job->eng;
-	struct axon_hw_fence *f = container_of(job->hw_fence,
-					       struct axon_hw_fence, base);
 	unsigned long flags;
 	u64 seqno;
 
@@ -91,9 +146,59 @@ static void axon_hw_fence_init(struct axon_job *job)
 	seqno = ++eng->fence_seqno;
 	spin_unlock_irqrestore(&eng->fence_lock, flags);
 
-	f->eng = eng;
-	dma_fence_init(&f->base, &axon_hw_fence_ops, &eng->fence_lock,
+	dma_fence_init(job->hw_fence, &axon_hw_fence_ops, &eng->fence_lock,
 		       eng->fence_context, seqno);
+}
+
+/**
+ * axon_hw_fence_cancelled() - give a job that never ran a signalled parent
+ * @job: job killed with its entity (never reached run_job), being freed
+ *
+ * The scheduler fences of such a job have no parent, so nothing would keep
+ * the module and the engine's scheduler (which their timeline name points
+ * to) alive while they sit in a sync_file or a reservation. Its hardware
+ * fence, initialised and signalled with the scheduler fence's error on a
+ * context of its own, becomes their parent and holds both until the
+ * scheduler fences are released. drm_sched_entity_kill_jobs_work() has
+ * signalled both scheduler fences and checked the parent is unset before
+ * calling free_job.
+ */
+void axon_hw_fence_cancelled(struct axon_job *job)
+{
+	struct drm_sched_fence *s_fence = job->base.s_fence;
+	struct dma_fence *fence = job->hw_fence;
+	struct axon_engine *eng = job->eng;
+
+	dma_fence_init(fence, &axon_hw_fence_ops, &eng->fence_lock,
+		       eng->fence_context + 1, 0);
+	dma_fence_set_error(fence, s_fence->finished.error ?: -ESRCH);
+	dma_fence_signal(fence);
+	/* The job's reference moves to the scheduler fence. */
+	job->hw_fence = NULL;
+	/* Pairs with the scheduler's smp_load_acquire() of the parent. */
+	smp_store_release(&s_fence->parent, fence);
+}
+
+/**
+ * axon_sched_module_init() - module-wide state of job execution
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int axon_sched_module_init(void)
+{
+	axon_fence_wq = alloc_workqueue("axon-fence", WQ_UNBOUND, 0);
+	return axon_fence_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * axon_sched_module_exit() - wait for the last fence releases
+ *
+ * The module's reference count is zero: every fence has been released, but
+ * the work dropping the last reference may still be returning.
+ */
+void axon_sched_module_exit(void)
+{
+	destroy_workqueue(axon_fence_wq);
 }
 
 /* ------------------------------------------------------------------------
@@ -150,6 +255,8 @@ void axon_job_hw_done(struct axon_job *job)
 {
 	struct axon_ctx *ctx = job->ctx;
 	struct axon_engine *eng = job->eng;
+	/* The job, and its reference, may go once the fence signals. */
+	struct dma_fence *fence = dma_fence_get(job->hw_fence);
 	bool cookie;
 	u32 fault = DRM_AXON_FAULT_NONE;
 	int error = job->error;
@@ -162,17 +269,21 @@ void axon_job_hw_done(struct axon_job *job)
 		axon_ctx_fault(ctx, job, fault);
 		trace_axon_job_fault(job, fault);
 	}
-	if (job->t_end)
-		atomic64_add(ktime_to_ns(ktime_sub(job->t_end, job->t_start)),
-			     &ctx->client->busy_ns[eng->index]);
+	if (job->t_end) {
+		s64 ns = ktime_to_ns(ktime_sub(job->t_end, job->t_start));
+
+		atomic64_add(ns, &ctx->client->busy_ns[eng->index]);
+		atomic64_add(ns, &eng->busy_ns);
+	}
 	axon_ctx_completed(ctx, job->seqno);
 	trace_axon_job_done(job, error);
 
 	if (error)
-		dma_fence_set_error(job->hw_fence, error);
-	dma_fence_signal(job->hw_fence);
+		dma_fence_set_error(fence, error);
+	dma_fence_signal(fence);
 
 	dma_fence_end_signalling(cookie);
+	dma_fence_put(fence);
 }
 
 /* ------------------------------------------------------------------------
@@ -337,7 +448,8 @@ int axon_sched_init(struct axon_device *adev)
 		snprintf(eng->name, sizeof(eng->name), "%s%u",
 			 adev->profile->name, i);
 		spin_lock_init(&eng->fence_lock);
-		eng->fence_context = dma_fence_context_alloc(1);
+		/* The second context: fences of jobs that never ran. */
+		eng->fence_context = dma_fence_context_alloc(2);
 		mutex_init(&eng->reset_lock);
 	}
 

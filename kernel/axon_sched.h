@@ -43,6 +43,7 @@ enum axon_inject {
  * @reset_lock: serialises timeout handling and forced resets
  * @seen_progress: progress counter at the last timeout check
  * @reset_count: engine resets so far
+ * @busy_ns: time jobs ran on the engine (sysfs utilisation)
  * @hw: backend private state
  */
 struct axon_engine {
@@ -56,16 +57,19 @@ struct axon_engine {
 	struct mutex reset_lock;	/* timeout handler vs forced reset */
 	u64 seen_progress;
 	atomic_t reset_count;
+	atomic64_t busy_ns;
 	void *hw;
 };
 
 /**
  * struct axon_client - per-file counters that outlive the file's jobs
  * @ref: the file and every context
+ * @id: unique for the module's lifetime (unlike the address)
  * @busy_ns: time jobs of the file ran, per engine
  */
 struct axon_client {
 	struct kref ref;
+	u64 id;
 	atomic64_t busy_ns[AXON_MAX_ENGINES];
 };
 
@@ -80,6 +84,8 @@ struct axon_client {
  * @guilty: set when banned; makes the entities cancel later jobs
  * @submit_lock: orders arm and push of the context's jobs
  * @submitted_seqno: seqno of the last job queued (under @submit_lock)
+ * @destroyed: the entities are being destroyed: no more pushes (under
+ *	@submit_lock)
  * @completed_seqno: seqno of the last job completed
  * @fault_lock: protects the fault fields
  * @banned: a job faulted or hung
@@ -101,6 +107,7 @@ struct axon_ctx {
 	atomic_t guilty;
 	struct mutex submit_lock;	/* arm + push order */
 	u64 submitted_seqno;
+	bool destroyed;
 	atomic64_t completed_seqno;
 	spinlock_t fault_lock;		/* fault fields */
 	bool banned;
@@ -191,7 +198,11 @@ static inline struct axon_job *to_axon_job(struct drm_sched_job *sched_job)
 /* axon_sched.c */
 extern unsigned int axon_hang_timeout_ms;
 int axon_sched_init(struct axon_device *adev);
-struct dma_fence *axon_hw_fence_alloc(void);
+int axon_sched_module_init(void);
+void axon_sched_module_exit(void);
+struct dma_fence *axon_hw_fence_alloc(struct axon_device *adev);
+void axon_hw_fence_free(struct dma_fence *fence);
+void axon_hw_fence_cancelled(struct axon_job *job);
 void axon_job_hw_done(struct axon_job *job);
 void axon_job_free(struct axon_job *job);
 int axon_sched_force_reset(struct axon_engine *eng);

@@ -251,6 +251,143 @@ TEST(ctx_destroy_with_jobs_queued)
 	close(fd);
 }
 
+/*
+ * CTX_DESTROY while another process sharing the file submits to the same
+ * context: every SUBMIT either fails (-ENOENT) or queues jobs whose fences
+ * signal; none is pushed to an entity being destroyed (which would drop it
+ * without signalling its fence).
+ */
+TEST(ctx_destroy_races_submit)
+{
+	int fd = axon_open_type("npu"), iter, status;
+	struct drm_axon_job_bo bo;
+	struct abo cmd, data;
+	uint32_t size;
+	struct axs s;
+
+	if (fd < 0)
+		SKIP(return, "no npu");
+	axs_init(&s);
+	axs_nop(&s);
+	ASSERT_EQ(0, abo_stream(fd, &s, &cmd, &size));
+	axs_free(&s);
+	ASSERT_EQ(0, abo_new(fd, 4096, &data));
+	bo = (struct drm_axon_job_bo){ data.handle, DRM_AXON_JOB_BO_READ };
+
+	for (iter = 0; iter < 40; iter++) {
+		uint32_t ctx, sync;
+		int sv[2];
+		char c;
+		pid_t pid;
+
+		ASSERT_EQ(0, actx_new(fd, 1, &ctx));
+		ASSERT_EQ(0, asyncobj_new(fd, false, &sync));
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+					sv));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			struct drm_axon_sync out = { .handle = sync };
+			struct drm_axon_job j = ajob(cmd.handle, size, &bo, 1);
+			int n = 0, ret;
+
+			j.out_syncs = (uintptr_t)&out;
+			j.out_sync_count = 1;
+			for (;;) {
+				ret = asubmit(fd, ctx, &j, 1, NULL);
+				if (ret == -ENOENT)
+					break;
+				if (ret)
+					_exit(10);
+				if (++n == 3 && write(sv[1], "g", 1) != 1)
+					_exit(11);
+			}
+			_exit(n >= 3 ? 0 : 12);
+		}
+		close(sv[1]);
+		ASSERT_EQ(1, read(sv[0], &c, 1));
+		close(sv[0]);
+		usleep(iter * 50);
+		ASSERT_EQ(0, actx_del(fd, ctx));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_EQ(0, WEXITSTATUS(status));
+		/* The fence of the last job queued signals. */
+		ASSERT_EQ(0, asyncobj_wait(fd, sync, 0, 10000))
+			TH_LOG("iteration %d: a job's fence never signalled",
+			       iter);
+		asyncobj_del(fd, sync);
+	}
+	close(fd);
+}
+
+/*
+ * A job's SRAM never shows data of another client, even when the new
+ * client's bookkeeping reuses the memory of a closed one.
+ */
+TEST(sram_cleared_between_clients)
+{
+	const uint32_t rows = 16, cols = 1024, n = rows * cols;
+	int iter;
+
+	if (axon_find("npu", &(struct axon_dev){}))
+		SKIP(return, "no npu");
+	for (iter = 0; iter < 20; iter++) {
+		struct drm_axon_job_bo bo;
+		struct drm_axon_job j;
+		struct abo cmd, buf;
+		uint32_t ctx, size, i, nonzero = 0;
+		struct axs s;
+		int fd;
+
+		/* Client A leaves a secret in engine 0's SRAM. */
+		fd = axon_open_type("npu");
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, actx_new(fd, 1, &ctx));
+		ASSERT_EQ(0, abo_new(fd, n, &buf));
+		memset(buf.map, 0xa5, n);
+		axs_init(&s);
+		axs_dma(&s, buf.va, AXON_ISA_LOC_VA, 0, AXON_ISA_LOC_SRAM,
+			rows, cols);
+		ASSERT_EQ(0, abo_stream(fd, &s, &cmd, &size));
+		axs_free(&s);
+		bo = (struct drm_axon_job_bo){ buf.handle, DRM_AXON_JOB_BO_READ };
+		j = ajob(cmd.handle, size, &bo, 1);
+		ASSERT_EQ(0, asubmit(fd, ctx, &j, 1, NULL));
+		ASSERT_EQ(0, abo_wait(fd, buf.handle, 5000));
+		abo_del(fd, &cmd);
+		abo_del(fd, &buf);
+		close(fd);
+		/* Let the job be freed, and with it client A. */
+		usleep(20000);
+
+		/* Client B reads engine 0's SRAM. */
+		fd = axon_open_type("npu");
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, actx_new(fd, 1, &ctx));
+		ASSERT_EQ(0, abo_new(fd, n, &buf));
+		axs_init(&s);
+		axs_dma(&s, 0, AXON_ISA_LOC_SRAM, buf.va, AXON_ISA_LOC_VA,
+			rows, cols);
+		ASSERT_EQ(0, abo_stream(fd, &s, &cmd, &size));
+		axs_free(&s);
+		bo = (struct drm_axon_job_bo){ buf.handle, DRM_AXON_JOB_BO_WRITE };
+		j = ajob(cmd.handle, size, &bo, 1);
+		ASSERT_EQ(0, asubmit(fd, ctx, &j, 1, NULL));
+		ASSERT_EQ(0, abo_wait(fd, buf.handle, 5000));
+		for (i = 0; i < n; i++)
+			nonzero += ((uint8_t *)buf.map)[i] != 0;
+		EXPECT_EQ(0, nonzero)
+			TH_LOG("iteration %d: %u bytes of client A's SRAM",
+			       iter, nonzero);
+		abo_del(fd, &cmd);
+		abo_del(fd, &buf);
+		close(fd);
+		if (nonzero)
+			break;
+	}
+}
+
 TEST(fdinfo_engine_busy_time)
 {
 	int fd = axon_open_type("npu");
@@ -434,7 +571,7 @@ TEST(unload_after_jobs)
 {
 	const char *ko = getenv("AXON_KO"), *em = getenv("AXON_EMULATE");
 	char cmd[PATH_MAX + 64];
-	int fd = axon_open_type("npu"), status;
+	int fd = axon_open_type("npu"), status, i;
 	pid_t pid;
 
 	if (fd < 0 || !ko)
@@ -454,7 +591,10 @@ TEST(unload_after_jobs)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	ASSERT_EQ(0, system("rmmod axon"));
+	/* The jobs' fences hold the module until they are released. */
+	for (i = 0; i < 600 && system("rmmod axon 2>/dev/null"); i++)
+		usleep(50000);
+	ASSERT_GT(600, i) TH_LOG("rmmod still fails after 30 s");
 	snprintf(cmd, sizeof(cmd), "insmod %s emulate=%s", ko,
 		 em ? em : "npu,dsp,dpu");
 	ASSERT_EQ(0, system(cmd));

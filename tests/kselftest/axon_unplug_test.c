@@ -8,14 +8,58 @@
  * Copyright (C) 2025 The axon authors
  */
 
+#include <linux/dma-buf.h>
+#include <linux/sync_file.h>
+#include <linux/udmabuf.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "axon_test.h"
+#include "axon_job_test.h"
 #include "kselftest_harness.h"
 
 #define SZ		(32 * 1024)
 #define DRV_DIR		"/sys/bus/platform/drivers/axon"
+
+/* vgem (include/uapi/drm/vgem_drm.h; not in libdrm's headers). */
+struct vgem_fence_attach {
+	__u32 handle;
+	__u32 flags;
+	__u32 out_fence;
+	__u32 pad;
+};
+
+struct vgem_fence_signal {
+	__u32 fence;
+	__u32 flags;
+};
+
+#define VGEM_FENCE_WRITE	0x1
+#define IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + 0x1, \
+					 struct vgem_fence_attach)
+#define IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + 0x2, \
+					struct vgem_fence_signal)
+
+/* A vgem card node, or -ENODEV. */
+static int open_vgem(void)
+{
+	char path[64], name[32];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -ENODEV;
+}
 
 static int pdev_bound(const char *pdev)
 {
@@ -376,6 +420,259 @@ TEST(module_emulate_param)
 	snprintf(params, sizeof(params), "emulate=%s", emu ? emu : "npu");
 	ASSERT_EQ(0, load(kofd, params));
 	close(kofd);
+}
+
+/*
+ * Unloads the module; a fence of ours released just before may still be
+ * dropping its module reference from a work item: retry for a while.
+ */
+static int unload_settled(void)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < 200; i++) {
+		ret = unload();
+		if (ret != -EWOULDBLOCK && ret != -EBUSY)
+			break;
+		usleep(10000);
+	}
+	return ret;
+}
+
+static int reload(void)
+{
+	const char *ko = getenv("AXON_KO"), *emu = getenv("AXON_EMULATE");
+	char params[128];
+	int kofd, ret;
+
+	kofd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (kofd < 0)
+		return -errno;
+	snprintf(params, sizeof(params), "emulate=%s", emu ? emu : "npu");
+	ret = load(kofd, params);
+	close(kofd);
+	return ret;
+}
+
+/* A udmabuf over a sealed memfd, or -errno. */
+static int udmabuf_new(size_t size)
+{
+	struct udmabuf_create c = { 0 };
+	int dev, memfd, buf;
+
+	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	memfd = memfd_create("axon-unplug", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, size) ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		close(dev);
+		return -EIO;
+	}
+	c.memfd = memfd;
+	c.size = size;
+	buf = ioctl(dev, UDMABUF_CREATE, &c);
+	buf = buf < 0 ? -errno : buf;
+	close(memfd);
+	close(dev);
+	return buf;
+}
+
+static int syncobj_sync_file(int fd, uint32_t syncobj)
+{
+	struct drm_syncobj_handle h = {
+		.handle = syncobj,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	int ret = axon_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+
+	return ret ? ret : h.fd;
+}
+
+/*
+ * Status of a sync_file (1 signalled, 0 pending, < 0 error), after
+ * SYNC_IOC_FILE_INFO also read every fence's driver and timeline names.
+ */
+static int sync_file_status(int sf)
+{
+	struct sync_fence_info fi[4];
+	struct sync_file_info info = { 0 };
+
+	info.num_fences = 4;
+	info.sync_fence_info = (uintptr_t)fi;
+	memset(fi, 0, sizeof(fi));
+	if (ioctl(sf, SYNC_IOC_FILE_INFO, &info))
+		return -errno;
+	return info.status;
+}
+
+static void check_unload_busy(struct __test_metadata *_metadata)
+{
+	int ret = unload();
+
+	EXPECT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY)
+		TH_LOG("delete_module with a fence alive: %d", ret);
+	if (!ret)
+		ASSERT_EQ(0, reload());
+}
+
+/*
+ * Fences of a job outlive its file: in a sync_file, and in the reservation
+ * of an imported foreign buffer (udmabuf). While they exist the module
+ * cannot be unloaded; they stay usable (poll, info), and once released the
+ * module unloads cleanly.
+ */
+TEST(module_unload_with_job_fence)
+{
+	struct drm_axon_sync out = { 0 };
+	struct drm_axon_job_bo bos[2];
+	struct drm_axon_job job;
+	struct abo dst = { 0 }, cmd = { 0 };
+	int fd, sf, sf2 = -1, ubuf;
+	struct pollfd pfd;
+	uint32_t ctx, size, uh = 0, n = 1;
+	struct axs s;
+
+	if (!getenv("AXON_KO") || geteuid())
+		SKIP(return, "needs root and AXON_KO=<path of axon.ko>");
+	fd = axon_open_type("npu");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, actx_new(fd, DRM_AXON_CTX_PRIORITY_NORMAL, &ctx));
+	ASSERT_EQ(0, abo_new(fd, 4096, &dst));
+	ubuf = udmabuf_new(4096);
+	if (ubuf >= 0)
+		ASSERT_EQ(0, axon_prime_import(fd, ubuf, &uh));
+	axs_init(&s);
+	axs_fill(&s, dst.va, 1, 64, 0x5a);
+	ASSERT_EQ(0, abo_stream(fd, &s, &cmd, &size));
+	axs_free(&s);
+	bos[0] = (struct drm_axon_job_bo){ dst.handle, DRM_AXON_JOB_BO_WRITE };
+	if (uh)
+		bos[n++] = (struct drm_axon_job_bo){ uh, DRM_AXON_JOB_BO_WRITE };
+	ASSERT_EQ(0, asyncobj_new(fd, false, &out.handle));
+	job = ajob(cmd.handle, size, bos, n);
+	job.out_syncs = (uintptr_t)&out;
+	job.out_sync_count = 1;
+	ASSERT_EQ(0, asubmit(fd, ctx, &job, 1, NULL));
+	ASSERT_EQ(0, asyncobj_wait(fd, out.handle, 0, 5000));
+	EXPECT_EQ(0x5a, ((int8_t *)dst.map)[63]);
+
+	sf = syncobj_sync_file(fd, out.handle);
+	ASSERT_LE(0, sf);
+	abo_del(fd, &dst);
+	abo_del(fd, &cmd);
+	close(fd);
+	if (ubuf >= 0) {
+		struct dma_buf_export_sync_file e = {
+			.flags = DMA_BUF_SYNC_WRITE, .fd = -1,
+		};
+
+		ASSERT_EQ(0, ioctl(ubuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &e));
+		sf2 = e.fd;
+	}
+
+	/* Our fences are alive: the module stays. */
+	check_unload_busy(_metadata);
+	pfd = (struct pollfd){ .fd = sf, .events = POLLIN };
+	EXPECT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_EQ(1, sync_file_status(sf));
+	if (sf2 >= 0)
+		EXPECT_EQ(1, sync_file_status(sf2));
+	close(sf);
+	if (sf2 >= 0)
+		close(sf2);
+	if (ubuf >= 0) {
+		/* The foreign buffer's reservation still holds our fence. */
+		check_unload_busy(_metadata);
+		close(ubuf);
+	}
+	ASSERT_EQ(0, unload_settled());
+	ASSERT_EQ(0, reload());
+}
+
+/*
+ * A job that never ran: its process exits while the job waits for a
+ * foreign (vgem) fence, so the scheduler kills it. Its fence, kept in a
+ * sync_file by another process, fails with -ESRCH and still keeps the
+ * module (and the scheduler its timeline name points into) alive.
+ */
+TEST(module_unload_with_killed_job_fence)
+{
+	struct drm_mode_create_dumb dumb = { .width = 1024, .height = 1,
+					     .bpp = 32 };
+	struct vgem_fence_attach wr = { .flags = VGEM_FENCE_WRITE };
+	struct vgem_fence_signal sig = { 0 };
+	int vgem, buf, sv[2], sf, status;
+	struct pollfd pfd;
+	pid_t pid;
+
+	if (!getenv("AXON_KO") || geteuid())
+		SKIP(return, "needs root and AXON_KO=<path of axon.ko>");
+	vgem = open_vgem();
+	if (vgem < 0)
+		SKIP(return, "no vgem device (modprobe vgem)");
+	ASSERT_EQ(0, axon_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
+	ASSERT_EQ(0, axon_prime_export(vgem, dumb.handle, &buf));
+	wr.handle = dumb.handle;
+	ASSERT_EQ(0, axon_ioctl(vgem, IOCTL_VGEM_FENCE_ATTACH, &wr));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct drm_axon_sync out = { 0 };
+		struct drm_axon_job_bo bo = { 0, DRM_AXON_JOB_BO_READ };
+		struct drm_axon_job job;
+		struct abo cmd = { 0 };
+		uint32_t ctx, size;
+		struct axs s;
+		int fd, f;
+
+		close(sv[0]);
+		close(vgem);
+		fd = axon_open_type("npu");
+		if (fd < 0 || actx_new(fd, DRM_AXON_CTX_PRIORITY_NORMAL, &ctx) ||
+		    axon_prime_import(fd, buf, &bo.handle))
+			_exit(10);
+		axs_init(&s);
+		axs_nop(&s);
+		if (abo_stream(fd, &s, &cmd, &size) ||
+		    asyncobj_new(fd, false, &out.handle))
+			_exit(11);
+		job = ajob(cmd.handle, size, &bo, 1);
+		job.out_syncs = (uintptr_t)&out;
+		job.out_sync_count = 1;
+		/* Waits for vgem's write fence (implicit sync). */
+		if (asubmit(fd, ctx, &job, 1, NULL))
+			_exit(12);
+		f = syncobj_sync_file(fd, out.handle);
+		if (f < 0 || axon_send_fd(sv[1], f))
+			_exit(13);
+		/* Exit with the job queued: it is killed, never run. */
+		_exit(0);
+	}
+	close(sv[1]);
+	close(buf);
+	sf = axon_recv_fd(sv[0]);
+	ASSERT_LE(0, sf);
+	close(sv[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, sync_file_status(sf));
+
+	sig.fence = wr.out_fence;
+	ASSERT_EQ(0, axon_ioctl(vgem, IOCTL_VGEM_FENCE_SIGNAL, &sig));
+	pfd = (struct pollfd){ .fd = sf, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(-ESRCH, sync_file_status(sf));
+
+	check_unload_busy(_metadata);
+	EXPECT_EQ(-ESRCH, sync_file_status(sf));
+	close(sf);
+	close(vgem);
+	ASSERT_EQ(0, unload_settled());
+	ASSERT_EQ(0, reload());
 }
 
 TEST_HARNESS_MAIN
