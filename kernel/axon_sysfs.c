@@ -9,6 +9,10 @@
  *   sram_size       SRAM per engine, bytes
  *   macs_per_cycle, clock_khz, mem_bandwidth_mbps   throughput figures
  *   fw_version, isa_version   major.minor.patch
+ *   engine_busy_ns  utilisation: for each engine, in engine order and
+ *                   separated by spaces, the nanoseconds jobs have run on
+ *                   it since the device was probed (sample it twice and
+ *                   divide the difference by the elapsed time)
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -17,7 +21,7 @@
 #include <linux/platform_device.h>
 #include <linux/sysfs.h>
 
-#include "axon_drv.h"
+#include "axon_sched.h"
 
 static struct axon_device *axon_sysfs_dev(struct device *dev)
 {
@@ -110,6 +114,21 @@ static ssize_t isa_version_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(isa_version);
 
+static ssize_t engine_busy_ns_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct axon_device *adev = axon_sysfs_dev(dev);
+	unsigned int i;
+	ssize_t len = 0;
+
+	for (i = 0; i < adev->profile->engine_count; i++)
+		len += sysfs_emit_at(buf, len, "%s%lld", i ? " " : "",
+				     (s64)atomic64_read(&adev->engines[i].busy_ns));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(engine_busy_ns);
+
 static struct attribute *axon_sysfs_attrs[] = {
 	&dev_attr_type.attr,
 	&dev_attr_capabilities.attr,
@@ -122,6 +141,7 @@ static struct attribute *axon_sysfs_attrs[] = {
 	&dev_attr_mem_bandwidth_mbps.attr,
 	&dev_attr_fw_version.attr,
 	&dev_attr_isa_version.attr,
+	&dev_attr_engine_busy_ns.attr,
 	NULL,
 };
 
