@@ -90,12 +90,18 @@ if [ "$mode" = test ]; then
 		printf "TAP version 13\n1..%d\n%s", nbin, body
 		printf "kselftest: %d passed, %d failed, %d skipped (%d tests in %d binaries)\n", \
 			pass, failed, skip, pass + failed + skip, nbin
-		print pass + failed + skip, failed > (tapfile ".counts")
+		print pass + failed + skip, failed, nbin + 0 > (tapfile ".counts")
 	}' "$log"
-	read -r total failed < "$tap.counts"
+	read -r total failed nbin < "$tap.counts"
 	rm -f "$tap.counts"
 	if [ "$total" -eq 0 ]; then
 		echo "qemu: FAIL: no test ran"
+		fail=1
+	fi
+	# A log cut short or overwritten by another run shows fewer binaries
+	# than the harness put into the guest.
+	if [ -n "${EXPECT_BINARIES:-}" ] && [ "$nbin" -ne "$EXPECT_BINARIES" ]; then
+		echo "qemu: FAIL: $nbin test binaries reported, $EXPECT_BINARIES in the guest"
 		fail=1
 	fi
 	[ "$failed" -eq 0 ] || fail=1
