@@ -94,8 +94,52 @@ u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, s32 *m, s32 *s)
 	return 0;
 }
 
+/*
+ * Offer a CONV2D or MATMUL packet to the executor's op_override with its
+ * operands translated; true if it ran the packet. A failed translation
+ * leaves the packet to the reference kernel, which reports the fault.
+ */
+static bool try_override(struct fw_ctx *c, const union fw_pkt *pk)
+{
+	const struct axon_isa_tensor *t[4];
+	const struct axon_isa_rqtab *rq;
+	void *ops[5];
+	int i;
+
+	if (pk->hdr.opcode == AXON_OP_CONV2D) {
+		t[0] = &pk->conv.in;
+		t[1] = &pk->conv.weight;
+		t[2] = &pk->conv.bias;
+		t[3] = &pk->conv.out;
+		rq = &pk->conv.rq;
+	} else if (pk->hdr.opcode == AXON_OP_MATMUL) {
+		t[0] = &pk->mm.a;
+		t[1] = &pk->mm.b;
+		t[2] = &pk->mm.bias;
+		t[3] = &pk->mm.out;
+		rq = &pk->mm.rq;
+	} else {
+		return false;
+	}
+	for (i = 0; i < 4; i++) {
+		ops[i] = NULL;
+		if (i == 2 && (pk->hdr.flags & AXON_ISA_F_NO_BIAS))
+			continue;
+		ops[i] = fw_map(c, t[i]->loc, t[i]->addr,
+				axon_fw_tensor_bytes(t[i]), i == 3);
+		if (!ops[i])
+			return false;
+	}
+	ops[4] = fw_map(c, rq->loc, rq->addr, (u64)rq->count * 8, 0);
+	if (!ops[4])
+		return false;
+	return c->env->op_override(c->env->ctx, &pk->hdr, ops) != 0;
+}
+
 static u32 run_packet(struct fw_ctx *c, const union fw_pkt *pk)
 {
+	if (c->env->op_override && try_override(c, pk))
+		return 0;
 	switch (pk->hdr.opcode) {
 	case AXON_OP_DMA:
 		return fw_op_dma(c, &pk->dma);

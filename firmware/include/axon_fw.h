@@ -104,6 +104,16 @@ struct axon_fw_result {
  * @progress: called after every completed packet with its index, and the
  *	marker id for MARKER packets (AXON_FW_NO_MARKER otherwise). May be
  *	NULL.
+ * @op_override: an executor's faster implementation of a packet, offered
+ *	AXON_OP_CONV2D and AXON_OP_MATMUL packets once they are validated and
+ *	their operands translated. @packet is the interpreter's private,
+ *	checked copy; @operands holds the host pointers of the operands in
+ *	the order of the packet's struct (in or a, weight or b, bias (NULL
+ *	with AXON_ISA_F_NO_BIAS), out, scale table). Returns nonzero when it
+ *	has executed the packet with results bit-identical to the reference
+ *	kernel's; zero, having written nothing, to run the reference kernel
+ *	(which also reports any fault or bad table entry). It does not call
+ *	@yield. May be NULL (the kernel emulator and device firmware).
  */
 struct axon_fw_env {
 	void *ctx;
@@ -112,6 +122,8 @@ struct axon_fw_env {
 	u64 sram_size;
 	int (*yield)(void *ctx);
 	void (*progress)(void *ctx, u32 packet, u32 marker_id);
+	int (*op_override)(void *ctx, const struct axon_isa_packet *packet,
+			   void *const *operands);
 };
 
 /*
