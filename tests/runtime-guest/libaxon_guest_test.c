@@ -9,7 +9,8 @@
  *     outputs on the device and on the cpu backend;
  *   - inputs bound to udmabuf and dma-heap buffers with no copy;
  *   - a pipeline across two devices (sync_file chaining), async + fence fd;
- *   - fault details (segment, packet, ISA status, source node);
+ *   - fault details (segment, packet, ISA status, source node), and the
+ *     error of an unconfigured DPU;
  *   - 8 threads x 200 runs on one device;
  *   - device removal (driver unbind) while runs are in flight.
  * Named so that it runs after the kernel's axon_* kselftests (it configures
@@ -170,6 +171,43 @@ static int configure_dpu(void)
 	}
 	close(fd);
 	return rc;
+}
+
+/* Before configure_dpu(): an unconfigured DPU refuses runs with a clear error. */
+static void test_dpu_unconfigured(void)
+{
+	struct axon_device_info info;
+	axon_device *dev = NULL;
+	axon_model *m = NULL;
+	axon_run *r = NULL;
+	int8_t in[PK_N] = { 0 }, out[PK_N];
+	uint8_t *pkg = NULL;
+	size_t size;
+	int rc;
+
+	if (find_info(AXON_DEVICE_DPU, &info) || (info.state & DRM_AXON_STATE_CONFIGURED)) {
+		skip("unconfigured dpu", "no dpu, or already configured");
+		return;
+	}
+	pkg = pk_build(PK_ADD, AXB_DEV_DPU, &size);
+	CHECK_OK(axon_device_open("dpu", &dev));
+	CHECK_OK(axon_model_load_memory(dev, pkg, size, AXON_MODEL_STRICT, &m));
+	CHECK_OK(axon_run_create(m, &r));
+	CHECK_OK(axon_run_bind_host(r, AXON_INPUT, 0, in, PK_N));
+	CHECK_OK(axon_run_bind_host(r, AXON_OUTPUT, 0, out, PK_N));
+	rc = axon_run_execute(r, -1);
+	CHECK(rc == AXON_E_UNSUPPORTED && strstr(axon_last_error(), "no configuration"),
+	      "%s: %s", axon_status_name(rc), axon_last_error());
+	diag("%s", axon_last_error());
+	result(1, "unconfigured dpu: AXON_E_UNSUPPORTED naming the missing configuration");
+	goto out;
+fail:
+	result(0, "unconfigured dpu");
+out:
+	axon_run_free(r);
+	axon_model_free(m);
+	axon_device_close(dev);
+	free(pkg);
 }
 
 static void test_enumeration(void)
@@ -1013,6 +1051,7 @@ int main(void)
 		printf("1..0 # SKIP no axon device (is axon.ko loaded?)\n");
 		return 4;
 	}
+	test_dpu_unconfigured();
 	if (configure_dpu())
 		diag("the dpu could not be configured");
 	test_enumeration();
