@@ -15,6 +15,9 @@
 #define FW_MAX_RESIZE	65536u		/* largest RESIZE spatial size */
 #define FW_MAX_SOFTMAX	65536u
 #define FW_MAX_LAYERNORM 1024u
+#define FW_LN_Z_MIN	11	/* LAYERNORM z_bits: 0 means 11 */
+#define FW_LN_Z_MAX	20
+#define FW_F32_MULT_LIMIT 0x1000000	/* ROUND_F32: multiplier < 2^24 */
 
 /* Every packet body, so that a packet can be copied and checked locally. */
 union fw_pkt {
@@ -40,6 +43,7 @@ struct fw_vctx {
 	const struct axon_fw_region *map;
 	u32 nmap;
 	u32 lflags;
+	u32 minor;		/* the stream header's version_minor */
 	u64 sram_size;
 	u64 op_mask;
 	bool compute;		/* current packet is a compute operation */
@@ -75,7 +79,8 @@ u32 fw_resolve(struct fw_ctx *c, const struct axon_isa_tensor *t, int write,
 	       struct fw_t *out);
 void *fw_map(struct fw_ctx *c, u32 loc, u64 addr, u64 len, int write);
 u32 fw_yield(struct fw_ctx *c);
-u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, s32 *m, s32 *s);
+u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, u32 rnd, s32 *m,
+	       s32 *s);
 s64 fw_dot(const struct fw_t *a, u64 aoff, u64 astride,
 	   const struct fw_t *b, u64 boff, u64 bstride, u32 n);
 

@@ -79,13 +79,18 @@ u32 fw_yield(struct fw_ctx *c)
 	return 0;
 }
 
-/* Read and check scale table entry @idx (read once: memory may change). */
-u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, s32 *m, s32 *s)
+/*
+ * Read and check scale table entry @idx (read once: memory may change);
+ * @rnd: the table's rounding mode (ROUND_F32 needs m < 2^24).
+ */
+u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, u32 rnd, s32 *m,
+	       s32 *s)
 {
 	const s32 *e = (const s32 *)tab + 2 * (u64)idx;
 	s32 mm = FW_READ_ONCE(e[0]), ss = FW_READ_ONCE(e[1]);
 
-	if (mm < 0 || ss < 0 || ss > 62) {
+	if (mm < 0 || ss < 0 || ss > 62 ||
+	    (rnd == AXON_ISA_ROUND_F32 && mm >= FW_F32_MULT_LIMIT)) {
 		c->reason = "scale table entry out of range";
 		return AXON_ISA_E_TABLE;
 	}
@@ -209,6 +214,7 @@ u32 axon_fw_run(const void *stream, u64 size,
 	c.env = env;
 
 	/* Everything is re-read into private copies and re-checked. */
+	v.minor = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->version_minor);
 	words = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->size_words);
 	if (words * 4 > size)
 		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,

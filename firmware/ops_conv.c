@@ -46,7 +46,8 @@ u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
 							      cin_g);
 				}
 			}
-			st = fw_rq_load(c, r->rq, p->rq.count == 1 ? 0 : oc, &mul, &sh);
+			st = fw_rq_load(c, r->rq, p->rq.count == 1 ? 0 : oc,
+					p->rq.rounding, &mul, &sh);
 			if (st)
 				return st;
 			fw_st(o->p, o->dt, fw_off(o, n, oy, ox, oc),

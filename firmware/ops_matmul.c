@@ -78,7 +78,8 @@ u32 mm_row(struct fw_ctx *c, const struct axon_isa_matmul *p,
 		acc = bias ? fw_ld(bias->p, AXON_ISA_INT32, n * bias->s[3]) : 0;
 		acc += fw_dot(a, fw_off(a, i0, i1, m, 0), a->s[3],
 			      b, fw_off(b, i0, i1, 0, n), b->s[2], K);
-		st = fw_rq_load(c, rq, p->rq.count == 1 ? 0 : n, &mul, &sh);
+		st = fw_rq_load(c, rq, p->rq.count == 1 ? 0 : n, p->rq.rounding,
+				&mul, &sh);
 		if (st)
 			return st;
 		fw_st(o->p, o->dt, fw_off(o, i0, i1, m, n),

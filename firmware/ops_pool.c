@@ -24,7 +24,7 @@ u32 pool_cell(struct fw_ctx *c, const struct axon_isa_pool *p,
 	      (u32)p->kernel_h * p->kernel_w : (yb - ya) * (xb - xa);
 	idx = p->kind == AXON_ISA_POOL_MAX ? 0 :
 	      (cnt < p->rq.count ? cnt : p->rq.count) - 1;
-	st = fw_rq_load(c, rq, idx, &mul, &sh);
+	st = fw_rq_load(c, rq, idx, p->rq.rounding, &mul, &sh);
 	if (st)
 		return st;
 	for (ch = 0; ch < o->d[3]; ch++) {

@@ -251,17 +251,23 @@ static u32 chk_buf(struct fw_vctx *v, u32 loc, u64 addr, u64 len, u32 align,
 
 static u32 chk_round(struct fw_vctx *v, u32 rnd)
 {
-	if (rnd != AXON_ISA_ROUND_SINGLE && rnd != AXON_ISA_ROUND_DOUBLE)
+	if (rnd == AXON_ISA_ROUND_F32 && v->minor < 1)
+		return fail(v, AXON_ISA_E_PARAM, "ROUND_F32 needs ISA 1.1");
+	if (rnd != AXON_ISA_ROUND_SINGLE && rnd != AXON_ISA_ROUND_DOUBLE &&
+	    rnd != AXON_ISA_ROUND_F32)
 		return fail(v, AXON_ISA_E_PARAM, "invalid rounding mode");
 	return 0;
 }
 
-static u32 chk_rq(struct fw_vctx *v, const struct axon_isa_rq *rq)
+/* An inline scale used with rounding mode @rnd (already checked). */
+static u32 chk_rq(struct fw_vctx *v, const struct axon_isa_rq *rq, u32 rnd)
 {
 	if (rq->multiplier < 0)
 		return fail(v, AXON_ISA_E_PARAM, "scale multiplier negative");
 	if (rq->shift < 0 || rq->shift > 62)
 		return fail(v, AXON_ISA_E_PARAM, "scale shift outside 0..62");
+	if (rnd == AXON_ISA_ROUND_F32 && rq->multiplier >= FW_F32_MULT_LIMIT)
+		return fail(v, AXON_ISA_E_PARAM, "ROUND_F32 scale multiplier not below 2^24");
 	return 0;
 }
 
@@ -272,7 +278,7 @@ static u32 chk_rqtab(struct fw_vctx *v, const struct axon_isa_rqtab *t,
 	if (t->pad)
 		return fail(v, AXON_ISA_E_RESERVED, "scale table pad not zero");
 	if (chk_round(v, t->rounding))
-		return AXON_ISA_E_PARAM;
+		return AXON_ISA_E_PARAM;	/* entries are checked at use */
 	if (!t->count)
 		return fail(v, AXON_ISA_E_PARAM, "scale table count is zero");
 	if (n1 && t->count != 1 && t->count != n1)
@@ -508,12 +514,12 @@ static u32 v_eltwise(struct fw_vctx *v, const struct axon_isa_eltwise *p)
 			return fail(v, AXON_ISA_E_PARAM,
 				    "eltwise: MUL with input scales or left_shift");
 	} else {
-		st = chk_rq(v, &p->rq_a) ?:
-		     chk_rq(v, &p->rq_b);
+		st = chk_rq(v, &p->rq_a, p->rounding) ?:
+		     chk_rq(v, &p->rq_b, p->rounding);
 		if (st)
 			return st;
 	}
-	st = chk_rq(v, &p->rq_out);
+	st = chk_rq(v, &p->rq_out, p->rounding);
 	if (st)
 		return st;
 	if (identical(&p->a, &p->out) && p->a.dtype == p->out.dtype)
@@ -580,7 +586,7 @@ static u32 v_reduce(struct fw_vctx *v, const struct axon_isa_reduce *p)
 	if (!p->axis_mask || p->axis_mask > 15)
 		return fail(v, AXON_ISA_E_PARAM, "reduce: axis_mask empty or above 15");
 	st = chk_round(v, p->rounding) ?:
-	     chk_rq(v, &p->rq);
+	     chk_rq(v, &p->rq, p->rounding);
 	if (st)
 		return st;
 	for (i = 0; i < 4; i++) {
@@ -644,7 +650,7 @@ static u32 v_layernorm(struct fw_vctx *v, const struct axon_isa_layernorm *p)
 	struct fw_range in[2], out;
 	u32 n = p->in.dims[3];
 
-	st = chk_pad(v, (const u8 *)&p->pad, sizeof(p->pad)) ?:
+	st = chk_pad(v, &p->pad, sizeof(p->pad)) ?:
 	     chk_pad(v, (const u8 *)&p->pad2, sizeof(p->pad2)) ?:
 	     chk_tensor(v, &p->in, DT_8, 0, &in[0]) ?:
 	     chk_tensor(v, &p->out, DT_ALL, 1, &out) ?:
@@ -655,8 +661,12 @@ static u32 v_layernorm(struct fw_vctx *v, const struct axon_isa_layernorm *p)
 		return fail(v, AXON_ISA_E_SHAPE, "layernorm: input and output dims differ");
 	if (n > FW_MAX_LAYERNORM)
 		return fail(v, AXON_ISA_E_PARAM, "layernorm: axis longer than 1024");
+	if (p->z_bits && v->minor < 1)
+		return fail(v, AXON_ISA_E_PARAM, "layernorm: z_bits needs ISA 1.1");
+	if (p->z_bits && (p->z_bits < FW_LN_Z_MIN || p->z_bits > FW_LN_Z_MAX))
+		return fail(v, AXON_ISA_E_PARAM, "layernorm: z_bits outside 11..20");
 	st = chk_round(v, p->rounding) ?:
-	     chk_rq(v, &p->rq) ?:
+	     chk_rq(v, &p->rq, p->rounding) ?:
 	     chk_buf(v, p->params_loc, p->params, (u64)n * 8, 4, &in[1]);
 	if (st)
 		return st;
@@ -683,7 +693,7 @@ static u32 v_resize(struct fw_vctx *v, const struct axon_isa_resize *p)
 	if (p->mode == AXON_ISA_RESIZE_BILINEAR && x->dtype == AXON_ISA_INT16)
 		return fail(v, AXON_ISA_E_DTYPE, "resize: bilinear needs an 8-bit input");
 	st = chk_round(v, p->rounding) ?:
-	     chk_rq(v, &p->rq);
+	     chk_rq(v, &p->rq, p->rounding);
 	if (st)
 		return st;
 	if (o->dims[0] != x->dims[0] || o->dims[3] != x->dims[3])
@@ -709,7 +719,7 @@ static u32 v_rescale(struct fw_vctx *v, const struct axon_isa_rescale *p)
 	if (!same_dims(&p->in, &p->out))
 		return fail(v, AXON_ISA_E_SHAPE, "rescale: input and output dims differ");
 	st = chk_round(v, p->rounding) ?:
-	     chk_rq(v, &p->rq);
+	     chk_rq(v, &p->rq, p->rounding);
 	if (st)
 		return st;
 	return chk_overlap(v, &out, &in, 1, identical(&p->in, &p->out) ? 1 : 0);
@@ -800,6 +810,7 @@ u32 axon_fw_validate(const void *stream, u64 size,
 	v.sram_size = lim ? lim->sram_size : 0;
 	v.op_mask = lim ? lim->op_mask : ~0ull;
 	v.lflags = lim ? lim->flags : 0;
+	v.minor = 0;
 	v.compute = false;
 	v.reason = NULL;
 
@@ -821,6 +832,7 @@ u32 axon_fw_validate(const void *stream, u64 size,
 	if (sh->flags)
 		return set_res(res, AXON_ISA_E_RESERVED, AXON_FW_PACKET_NONE,
 			       "stream header flags not zero");
+	v.minor = sh->version_minor;
 	words = sh->size_words;
 	if (words * 4 > size)
 		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,

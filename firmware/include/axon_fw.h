@@ -149,8 +149,8 @@ u32 axon_fw_run(const void *stream, u64 size,
 /*
  * The integer rescale primitive of the ISA (exported for the compiler and
  * tests): see "Integer arithmetic" in axon_isa.h. Arguments outside the
- * documented ranges (multiplier < 0, shift outside 0..62, unknown rounding)
- * return 0.
+ * documented ranges (multiplier < 0, shift outside 0..62, unknown rounding,
+ * multiplier >= 2^24 with AXON_ISA_ROUND_F32) return 0.
  */
 s32 axon_fw_rescale(s32 v, s32 multiplier, s32 shift, u32 rounding);
 

@@ -296,17 +296,35 @@ static u8 *P(struct job *j, u64 va, u64 len) { return tmem_ptr(&j->m, AXON_ISA_L
 
 static void put32(u8 *p, u32 v) { memcpy(p, &v, 4); }
 
-/* scale table of @n entries, multiplier in [2^30, 2^31), shift around @s */
-static u64 rqtable(struct job *j, u32 n, int s)
+/*
+ * scale table of @n entries, multiplier in [2^30, 2^31), shift around @s;
+ * for ROUND_F32 (ISA 1.1) the same scales with 24-bit multipliers, a
+ * quarter of them 2^23 (float32 products often exactly on ties)
+ */
+static u64 rqtable(struct job *j, u32 n, int s, u8 rounding)
 {
 	u64 va = IN(j, 8ull * n);
 	u8 *p = P(j, va, 8ull * n);
 
 	for (u32 i = 0; i < n; i++) {
-		put32(p + 8 * i, (u32)trand_range(1 << 30, INT32_MAX));
-		put32(p + 8 * i + 4, (u32)trand_range(s - 1, s + 1));
+		u32 m = (u32)trand_range(1 << 30, INT32_MAX), sh = (u32)trand_range(s - 1, s + 1);
+
+		if (rounding == AXON_ISA_ROUND_F32) {
+			m = trand_range(0, 3) ? m >> 7 : 1u << 23;
+			sh -= 7;
+		}
+		put32(p + 8 * i, m);
+		put32(p + 8 * i + 4, sh);
 	}
 	return va;
+}
+
+/* an inline scale; 24-bit multiplier (same scale) for ROUND_F32 */
+static struct axon_isa_rq rqr(u8 rounding, s32 m, s32 s)
+{
+	if (rounding == AXON_ISA_ROUND_F32)
+		return rq(m >> 7, s - 7);
+	return rq(m, s);
 }
 
 /* int32 values in [lo, hi] */
@@ -368,7 +386,8 @@ static void run_host(struct job *j, struct tmem *m, struct outcome *o)
 {
 	struct axon_fw_region map[TMEM_MAX_REGIONS];
 	struct hostctx c = { m, j->abort, 0xffffffffu, 0xffffffffu };
-	struct axon_fw_env env = { &c, host_translate, m->sram, m->sram_size, host_yield, host_progress };
+	struct axon_fw_env env = { &c, host_translate, m->sram, m->sram_size, host_yield, host_progress,
+				   NULL };
 	struct axon_fw_result res;
 
 	for (unsigned i = 0; i < m->n; i++) {
@@ -511,7 +530,7 @@ static void add_conv(struct job *j, const struct convp *c)
 		terms++;
 	int s = 31 + 16 + terms / 2 - 7 + (c->idt == AXON_ISA_INT16 ? 8 : 0) +
 		(c->odt == AXON_ISA_INT16 ? -8 : 0);
-	u64 t = rqtable(j, c->per_channel ? c->cout : 1, s);
+	u64 t = rqtable(j, c->per_channel ? c->cout : 1, s, c->rounding);
 	struct axon_isa_conv2d *p = SB_PUT(&j->s, AXON_OP_CONV2D, struct axon_isa_conv2d,
 					   c->no_bias ? AXON_ISA_F_NO_BIAS : 0);
 
@@ -582,7 +601,7 @@ static void add_matmul(struct job *j, u32 b0, u32 b1, u32 m, u32 k, u32 n, int f
 	for (u32 t = k; t > 1; t >>= 1)
 		terms++;
 	int s = 31 + 16 + terms / 2 - 7 + (adt == AXON_ISA_INT16 ? 8 : 0) - (odt == AXON_ISA_INT16 ? 8 : 0);
-	u64 t = rqtable(j, n, s);
+	u64 t = rqtable(j, n, s, rounding);
 	struct axon_isa_matmul *p = SB_PUT(&j->s, AXON_OP_MATMUL, struct axon_isa_matmul, 0);
 
 	p->a = T(a, adt, adt == AXON_ISA_UINT8 ? 100 : adt == AXON_ISA_INT8 ? -7 : 0, b0, b1, m, k);
@@ -640,12 +659,13 @@ static void add_eltwise(struct job *j, u8 op, u8 rounding, u32 bcast, u8 dt, u8 
 	p->op = op;
 	p->rounding = rounding;
 	if (op == AXON_ISA_ELT_MUL) {
-		p->rq_out = rq(1518500250, 31 + (dt == AXON_ISA_INT16 ? 14 : 6));
+		p->rq_out = rqr(rounding, 1518500250, 31 + (dt == AXON_ISA_INT16 ? 14 : 6));
 	} else {
 		p->left_shift = dt == AXON_ISA_INT16 ? 15 : 20;
-		p->rq_a = rq(1395864371, 31);
-		p->rq_b = rq(1876499845, 32);
-		p->rq_out = rq(1431655765, 30 + p->left_shift - (odt == AXON_ISA_INT16 ? 7 : 0));
+		p->rq_a = rqr(rounding, 1395864371, 31);
+		p->rq_b = rqr(rounding, 1876499845, 32);
+		p->rq_out = rqr(rounding, 1431655765,
+				30 + p->left_shift - (odt == AXON_ISA_INT16 ? 7 : 0));
 	}
 	p->act_min = act_lo(odt);
 	p->act_max = act_hi(odt) - 1;
@@ -678,8 +698,14 @@ static void add_pool(struct job *j, u8 kind, u16 flags, u32 h, u32 w, u32 c, u16
 	for (u32 i = 0; i < cnt; i++) {	/* entry i: divide by i + 1 */
 		u64 m = ((1ull << 31) - 1) / (i + 1);
 
+		u32 sh = kind == AXON_ISA_POOL_MAX ? 31 : 31 - (odt == AXON_ISA_INT16 ? 4 : 0);
+
+		if (rounding == AXON_ISA_ROUND_F32) {
+			m >>= 7;
+			sh -= 7;
+		}
 		put32(tp + 8 * i, (u32)m);
-		put32(tp + 8 * i + 4, kind == AXON_ISA_POOL_MAX ? 31 : 31 - (odt == AXON_ISA_INT16 ? 4 : 0));
+		put32(tp + 8 * i + 4, sh);
 	}
 	struct axon_isa_pool *p = SB_PUT(&j->s, AXON_OP_POOL, struct axon_isa_pool, flags);
 
@@ -742,7 +768,7 @@ static void add_reduce(struct job *j, u8 kind, u8 mask, u8 dt, u8 odt, u8 roundi
 	p->kind = kind;
 	p->axis_mask = mask;
 	p->rounding = rounding;
-	p->rq = rq(m, s);
+	p->rq = rqr(rounding, m, s);
 	p->act_min = act_lo(odt);
 	p->act_max = act_hi(odt);
 }
@@ -810,7 +836,7 @@ static void c_softmax(struct job *j)
 	p->out_mult = 256;
 }
 
-static void add_layernorm(struct job *j, u32 n, u8 dt, u8 odt, u8 rounding, u64 eps)
+static void add_layernorm_z(struct job *j, u32 n, u8 dt, u8 odt, u8 rounding, u64 eps, u8 zb)
 {
 	u64 in = IN(j, bytes(1, 2, 3, n, dt));
 	u64 o = OUT(j, bytes(1, 2, 3, n, odt));
@@ -825,9 +851,15 @@ static void add_layernorm(struct job *j, u32 n, u8 dt, u8 odt, u8 rounding, u64 
 	p->params = par;
 	p->rounding = rounding;
 	p->eps_term = eps;
-	p->rq = rq(1317922825, 45 - (odt == AXON_ISA_INT16 ? 8 : 0));
+	p->z_bits = zb;
+	p->rq = rqr(rounding, 1317922825, 45 + (zb ? zb - 11 : 0) - (odt == AXON_ISA_INT16 ? 8 : 0));
 	p->act_min = act_lo(odt);
 	p->act_max = act_hi(odt);
+}
+
+static void add_layernorm(struct job *j, u32 n, u8 dt, u8 odt, u8 rounding, u64 eps)
+{
+	add_layernorm_z(j, n, dt, odt, rounding, eps, 0);
 }
 
 static void c_layernorm(struct job *j)
@@ -849,7 +881,7 @@ static void add_resize(struct job *j, u8 mode, u8 coord, u8 rounding, u32 h, u32
 	p->coord = coord;
 	p->rounding = rounding;
 	/* bilinear: Q20 accumulator, scale 0.9 * 2^-20; nearest: 0.9 */
-	p->rq = rq(1932735283, mode == AXON_ISA_RESIZE_BILINEAR ? 51 : 31);
+	p->rq = rqr(rounding, 1932735283, mode == AXON_ISA_RESIZE_BILINEAR ? 51 : 31);
 	p->act_min = act_lo(odt);
 	p->act_max = act_hi(odt);
 }
@@ -880,7 +912,7 @@ static void add_rescale(struct job *j, u8 dt, u8 odt, u8 rounding, s32 m, s32 s,
 	p->in = T(in, dt, dt == AXON_ISA_UINT8 ? 128 : dt == AXON_ISA_INT8 ? -9 : 0, 1, 3, 4, 9);
 	p->out = T(o, odt, odt == AXON_ISA_UINT8 ? 3 : odt == AXON_ISA_INT8 ? 10 : 0, 1, 3, 4, 9);
 	p->rounding = rounding;
-	p->rq = rq(m, s);
+	p->rq = rqr(rounding, m, s);
 	p->act_min = act_lo(odt) + (odt == AXON_ISA_INT32 ? 0 : 1);
 	p->act_max = act_hi(odt);
 }
@@ -947,7 +979,7 @@ static void c_sram_pipeline(struct job *j)
 	u64 x = IN(j, bytes(1, 8, 8, 8, AXON_ISA_INT8));
 	u64 w = IN(j, bytes(8, 3, 3, 8, AXON_ISA_INT8));
 	u64 b = i32s(j, 8, -1000, 1000);
-	u64 t = rqtable(j, 8, 31 + 16 + 3 - 7);
+	u64 t = rqtable(j, 8, 31 + 16 + 3 - 7, AXON_ISA_ROUND_DOUBLE);
 	u64 lut = IN(j, 256);
 	u64 y = OUT(j, bytes(1, 8, 8, 8, AXON_ISA_INT8));
 	u64 y2 = OUT(j, bytes(1, 8, 8, 8, AXON_ISA_INT8));
@@ -1088,6 +1120,78 @@ static void c_bad_table_runtime(struct job *j)
 	j->want_packet = sb_last(&j->s);
 }
 
+/* ---- ISA 1.1: ROUND_F32 everywhere a rounding mode is, LAYERNORM z_bits ---- */
+
+#define F32 AXON_ISA_ROUND_F32
+
+static void c_f32_conv(struct job *j)
+{
+	struct convp c = { 1, 9, 11, 8, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0,
+			   AXON_ISA_UINT8, AXON_ISA_UINT8, AXON_ISA_UINT8, F32, 1, 0 };
+	struct convp dw = { 1, 8, 8, 12, 12, 3, 3, 12, 1, 1, 1, 1, 1, 1, 1, 1,
+			    AXON_ISA_INT8, AXON_ISA_INT8, AXON_ISA_INT8, F32, 1, 0 };
+
+	add_conv(j, &c);
+	add_conv(j, &dw);
+}
+
+static void c_f32_matmul(struct job *j)
+{
+	add_matmul(j, 2, 3, 5, 17, 7, 0, AXON_ISA_INT8, AXON_ISA_INT8, F32);
+	add_matmul(j, 1, 1, 4, 64, 10, 1, AXON_ISA_UINT8, AXON_ISA_INT16, F32);
+}
+
+static void c_f32_eltwise_pool(struct job *j)
+{
+	add_eltwise(j, AXON_ISA_ELT_ADD, F32, 2, AXON_ISA_INT8, AXON_ISA_INT8, 0);
+	add_eltwise(j, AXON_ISA_ELT_MUL, F32, 0, AXON_ISA_UINT8, AXON_ISA_UINT8, 1);
+	add_pool(j, AXON_ISA_POOL_AVG, 0, 7, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1,
+		 AXON_ISA_UINT8, AXON_ISA_UINT8, F32);
+	add_reduce(j, AXON_ISA_REDUCE_SUM, 6, AXON_ISA_INT8, AXON_ISA_INT8, F32,
+		   (s32)(((1ull << 31) - 1) / 30), 31);
+}
+
+static void c_f32_resize_rescale(struct job *j)
+{
+	add_eltwise(j, AXON_ISA_ELT_MAX, F32, 3, AXON_ISA_INT16, AXON_ISA_INT16, 0);
+	add_resize(j, AXON_ISA_RESIZE_BILINEAR, AXON_ISA_COORD_HALF_PIXEL, F32,
+		   6, 5, 13, 9, AXON_ISA_UINT8, AXON_ISA_UINT8);
+	add_rescale(j, AXON_ISA_INT32, AXON_ISA_UINT8, F32, 1789569707, 55, 0);
+	add_rescale(j, AXON_ISA_INT16, AXON_ISA_INT8, F32, 1 << 30, 33, 0);
+}
+
+static void c_layernorm_zbits(struct job *j)
+{
+	add_layernorm_z(j, 24, AXON_ISA_INT8, AXON_ISA_INT8, F32, 1000, 15);
+	add_layernorm_z(j, 77, AXON_ISA_UINT8, AXON_ISA_INT16, AXON_ISA_ROUND_DOUBLE, 0, 20);
+	add_layernorm_z(j, 1024, AXON_ISA_UINT8, AXON_ISA_UINT8, AXON_ISA_ROUND_SINGLE, 5, 20);
+	add_layernorm_z(j, 40, AXON_ISA_INT8, AXON_ISA_INT8, F32, 0, 11);
+}
+
+/* a ROUND_F32 table entry with m = 2^24 is found while running */
+static void c_f32_bad_table_runtime(struct job *j)
+{
+	struct convp c = { 1, 5, 5, 4, 6, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1,
+			   AXON_ISA_INT8, AXON_ISA_INT8, AXON_ISA_INT8, F32, 1, 0 };
+
+	c_lut(j);
+	add_conv(j, &c);
+	put32(j->m.r[j->m.n - 1].mem + 8 * 3, 1u << 24);	/* the conv's table, entry 3 */
+	j->want_status = AXON_ISA_E_TABLE;
+	j->want_packet = sb_last(&j->s);
+}
+
+/* a 1.1 feature in a stream that declares ISA 1.0 */
+static void c_f32_in_isa10(struct job *j)
+{
+	c_lut(j);
+	add_layernorm_z(j, 24, AXON_ISA_INT8, AXON_ISA_INT8, AXON_ISA_ROUND_SINGLE, 1000, 0);
+	add_rescale(j, AXON_ISA_INT8, AXON_ISA_INT16, F32, 1 << 30, 22, 0);
+	((struct axon_isa_stream_header *)j->s.buf)->version_minor = 0;
+	j->want_status = AXON_ISA_E_PARAM;
+	j->want_packet = sb_last(&j->s);
+}
+
 /* ---- random sweeps (seeded): shapes, strides, paddings, types, roundings ---- */
 
 static u32 rr(u32 lo, u32 hi) { return (u32)trand_range(lo, hi); }
@@ -1165,6 +1269,45 @@ static void s_resize(struct job *j)
 		   mode == AXON_ISA_RESIZE_BILINEAR ? rdt8() : rdt_in(), rdt_any());
 }
 
+/* ISA 1.1: the sweeps above with ROUND_F32, and LAYERNORM with random z_bits */
+static void s_f32(struct job *j)
+{
+	struct convp c;
+	u32 g = rr(1, 4), cg = rr(1, 6), og = rr(1, 3);
+
+	memset(&c, 0, sizeof(c));
+	c.n = 1;
+	c.groups = g;
+	c.cin = g * cg;
+	c.cout = g * og;
+	c.kh = rr(1, 3);
+	c.kw = rr(1, 3);
+	c.sh = (u16)rr(1, 2);
+	c.sw = (u16)rr(1, 2);
+	c.dh = 1;
+	c.dw = 1;
+	c.pt = (u16)rr(0, 1);
+	c.pl = (u16)rr(0, 1);
+	c.h = rr(1, 8) + c.kh - 1;
+	c.w = rr(1, 8) + c.kw - 1;
+	c.idt = rdt_in();
+	c.wdt = rdt8();
+	c.odt = rdt_any();
+	c.rounding = F32;
+	c.per_channel = (int)rr(0, 1);
+	add_conv(j, &c);
+	add_matmul(j, rr(1, 2), rr(1, 2), rr(1, 6), rr(1, 40), rr(1, 8), (int)rr(0, 1), rdt_in(),
+		   rdt_any(), F32);
+}
+
+static void s_f32_zbits(struct job *j)
+{
+	add_eltwise(j, (u8)rr(AXON_ISA_ELT_ADD, AXON_ISA_ELT_MAX), F32, rr(0, 3), rdt_in(),
+		    rdt_any(), 0);
+	add_layernorm_z(j, rr(1, 200), rdt8(), rdt_any(), (u8)rr(0, 2),
+			trand_range(0, 2) ? (u64)rr(0, 1000000) : 0, (u8)(trand_range(0, 3) ? rr(11, 20) : 0));
+}
+
 static void s_layernorm_softmax(struct job *j)
 {
 	add_layernorm(j, rr(1, 200), rdt8(), rdt_any(), (u8)rr(0, 1),
@@ -1211,6 +1354,15 @@ static const struct tcase cases[] = {
 	{ "sweep: pool max/avg with padding", s_pool, 0, 30 },
 	{ "sweep: resize modes and sizes", s_resize, 0, 30 },
 	{ "sweep: layernorm + softmax", s_layernorm_softmax, 0, 15 },
+	{ "isa 1.1: ROUND_F32 conv2d grouped and depthwise", c_f32_conv, 0, 1 },
+	{ "isa 1.1: ROUND_F32 matmul batched and fully connected", c_f32_matmul, 0, 1 },
+	{ "isa 1.1: ROUND_F32 eltwise add/mul in place, avg pool, reduce", c_f32_eltwise_pool, 0, 1 },
+	{ "isa 1.1: ROUND_F32 eltwise max int16, resize, rescale", c_f32_resize_rescale, 0, 1 },
+	{ "isa 1.1: layernorm z_bits 15/20/20 (n=1024)/11", c_layernorm_zbits, 0, 1 },
+	{ "isa 1.1 runtime: ROUND_F32 table entry 2^24", c_f32_bad_table_runtime, 0, 1 },
+	{ "isa 1.1 reject: ROUND_F32 in a 1.0 stream", c_f32_in_isa10, 0, 1 },
+	{ "isa 1.1 sweep: ROUND_F32 conv2d + matmul", s_f32, 0, 30 },
+	{ "isa 1.1 sweep: ROUND_F32 eltwise + layernorm z_bits, any rounding", s_f32_zbits, 0, 30 },
 };
 
 /* ------------------------------------------------------------------ */

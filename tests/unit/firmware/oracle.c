@@ -7,6 +7,8 @@
 #include "oracle.h"
 
 #include <assert.h>
+#include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +105,38 @@ static i128 floor_div_pow2(i128 x, int s)
 	return q;
 }
 
+int oracle_rq_valid_mode(int32_t m, int32_t s, unsigned mode)
+{
+	return oracle_rq_valid(m, s) && (mode != AXON_ISA_ROUND_F32 || m < (1 << 24));
+}
+
+/*
+ * ROUND_F32 is defined as ONNX Runtime computes it (MlasRequantizeOutput):
+ * float32 arithmetic, here with real floats, not with the header's integer
+ * description. The scale m * 2^-s is a float32 exactly (m < 2^24).
+ */
+_Static_assert(FLT_EVAL_METHOD == 0, "float expressions must be evaluated in float");
+
+int32_t oracle_rescale_f32(int32_t v, int32_t m, int32_t s)
+{
+	assert(oracle_rq_valid_mode(m, s, AXON_ISA_ROUND_F32));
+	assert(fegetround() == FE_TONEAREST);
+	volatile float scale = ldexpf((float)m, -s);	/* exact */
+	volatile float x = (float)v;			/* round to nearest even */
+	volatile float y = x * scale;			/* one float32 multiply */
+	float r = nearbyintf(y);			/* ties to even */
+	if (r >= 2147483648.0f)
+		return INT32_MAX;
+	if (r < -2147483648.0f)
+		return INT32_MIN;
+	return (int32_t)r;
+}
+
 int32_t oracle_rescale(int32_t v, int32_t m, int32_t s, unsigned mode)
 {
-	assert(oracle_rq_valid(m, s));
+	assert(oracle_rq_valid_mode(m, s, mode));
+	if (mode == AXON_ISA_ROUND_F32)
+		return oracle_rescale_f32(v, m, s);
 	if (mode == AXON_ISA_ROUND_SINGLE) {
 		i128 r = (i128)v * m + (s > 0 ? (i128)1 << (s - 1) : 0);
 		return oracle_sat32(floor_div_pow2(r, s));
@@ -255,7 +286,7 @@ static int rq_entry(struct octx *c, const struct axon_isa_rqtab *t, uint32_t idx
 	}
 	*m = (int32_t)ld_raw(p, AXON_ISA_INT32);
 	*s = (int32_t)ld_raw(p + 4, AXON_ISA_INT32);
-	return oracle_rq_valid(*m, *s);
+	return oracle_rq_valid_mode(*m, *s, t->rounding);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -545,6 +576,8 @@ static uint32_t op_layernorm(struct octx *c, const struct axon_isa_layernorm *p)
 	ob_init(&o, out);
 	int64_t *dv = calloc(n, sizeof(*dv));
 	assert(dv);
+	/* z is Q(z_bits), z_bits 0 meaning 11 */
+	const i128 zone = (i128)1 << (p->z_bits ? p->z_bits : 11);
 	for (uint64_t a = 0; a < in->dims[0]; a++)
 		for (uint64_t b = 0; b < in->dims[1]; b++)
 			for (uint64_t d = 0; d < in->dims[2]; d++) {
@@ -564,7 +597,7 @@ static uint32_t op_layernorm(struct octx *c, const struct axon_isa_layernorm *p)
 					rad = UINT64_MAX;	/* "added with saturation" */
 				uint64_t den = isqrt_u64((uint64_t)rad);
 				for (uint64_t e = 0; e < n; e++) {
-					i128 z = den ? div_round_half_away((i128)dv[e] * (i128)n * 2048, den) : 0;
+					i128 z = den ? div_round_half_away((i128)dv[e] * (i128)n * zone, den) : 0;
 					int64_t gq = ld_raw(par + 4 * e, AXON_ISA_INT32);
 					int64_t bq = ld_raw(par + 4 * (n + e), AXON_ISA_INT32);
 					*ob_at(&o, a, b, d, e) = requant(oracle_sat32(z * gq + bq), p->rq.multiplier,

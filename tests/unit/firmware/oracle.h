@@ -26,6 +26,13 @@ int32_t tflite_mbqm(int32_t x, int32_t qm, int shift);
 /* rescale(v, m, s, mode); valid m/s assumed (0 <= m < 2^31, 0 <= s <= 62). */
 int32_t oracle_rescale(int32_t v, int32_t m, int32_t s, unsigned mode);
 int oracle_rq_valid(int32_t m, int32_t s);
+/* ... and m < 2^24 for ROUND_F32 */
+int oracle_rq_valid_mode(int32_t m, int32_t s, unsigned mode);
+/*
+ * ROUND_F32 with real float32 arithmetic, as ONNX Runtime does it:
+ * nearbyintf((float)v * (float)(m * 2^-s)), saturated to int32.
+ */
+int32_t oracle_rescale_f32(int32_t v, int32_t m, int32_t s);
 int32_t oracle_sat32(__int128 v);
 
 /*

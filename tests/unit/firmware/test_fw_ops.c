@@ -47,6 +47,65 @@ static void rand_rq(int32_t base_s, int32_t *m, int32_t *s)
 		*s = 62;
 }
 
+/*
+ * ISA 1.1 ROUND_F32 runs of the sweeps: with g_f32 set, every rounding mode
+ * drawn becomes ROUND_F32 (the random sequence is the same, so the 1.0
+ * sweeps keep their cases) and every scale is brought below 2^24 at about
+ * the same value; some become 2^23 or keep 4 significant bits, so that
+ * float32 products land on ties often.
+ */
+static int g_f32;
+
+static uint8_t pick_rnd(void)
+{
+	uint8_t r = (uint8_t)trand_range(0, 1);
+	return g_f32 ? AXON_ISA_ROUND_F32 : r;
+}
+
+static void f32_scale(uint8_t rnd, int32_t *m, int32_t *s)
+{
+	if (rnd != AXON_ISA_ROUND_F32)
+		return;
+	while (*m >= (1 << 24)) {
+		*m >>= 1;
+		*s -= 1;
+	}
+	if (*s < 0)
+		*s = 0;
+	int64_t k = trand_range(0, 7);
+	if (k == 0 && *m)
+		*m = 1 << 23;
+	else if (k == 1)
+		*m &= 0xf00000;
+	else if (k == 2)
+		*m = (1 << 24) - 1;
+}
+
+static void f32_rq(uint8_t rnd, struct axon_isa_rq *q)
+{
+	f32_scale(rnd, &q->multiplier, &q->shift);
+}
+
+static struct axon_isa_rqtab mk_rqtab_r(uint8_t loc, uint8_t rnd, uint32_t n, int32_t *m,
+					int32_t *s)
+{
+	for (uint32_t i = 0; i < n; i++)
+		f32_scale(rnd, &m[i], &s[i]);
+	return mk_rqtab(loc, rnd, n, m, s);
+}
+
+static const char *rnd_name(uint8_t r)
+{
+	return r == AXON_ISA_ROUND_F32 ? "f32" : r ? "double" : "single";
+}
+
+static int f32_off(void **st)
+{
+	(void)st;
+	g_f32 = 0;
+	return 0;
+}
+
 static int ilog2u(uint64_t v)
 {
 	int l = 0;
@@ -168,14 +227,14 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 				ss[i] = 30;
 			}
 		}
-		uint8_t rnd = (uint8_t)trand_range(0, 1);
+		uint8_t rnd = pick_rnd();
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 
 		struct sb s;
 		sb_init(&s);
 		struct axon_isa_conv2d *p = SB_PUT(&s, AXON_OP_CONV2D, struct axon_isa_conv2d, flags);
 		p->in = in; p->weight = w; p->bias = bias; p->out = out;
-		p->rq = mk_rqtab(rand_loc(), rnd, nrq, ms, ss);
+		p->rq = mk_rqtab_r(rand_loc(), rnd, nrq, ms, ss);
 		p->stride_h = (uint16_t)sh; p->stride_w = (uint16_t)sw_;
 		p->dilation_h = (uint16_t)dh; p->dilation_w = (uint16_t)dw;
 		p->pad_top = (uint16_t)pt; p->pad_bottom = (uint16_t)pb;
@@ -187,7 +246,7 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 			 "%s #%u: N%u H%u W%u Cin%u Cout%u G%u K%ux%u s%u,%u d%u,%u pad t%u b%u l%u r%u "
 			 "%s*%s->%s zp %d,%d,%d rq%u %s%s act[%d,%d]", name, it, N, H, W, Cin, Cout, G,
 			 KH, KW, sh, sw_, dh, dw, pt, pb, pl, pr, DTN[idt], DTN[wdt], DTN[odt],
-			 in.zero_point, w.zero_point, out.zero_point, nrq, rnd ? "double" : "single",
+			 in.zero_point, w.zero_point, out.zero_point, nrq, rnd_name(rnd),
 			 flags ? " nobias" : "", p->act_min, p->act_max);
 		sweep_case(&sw, &s, what);
 	}
@@ -267,18 +326,18 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 				ss[i] = 30;
 			}
 		}
-		uint8_t rnd = (uint8_t)trand_range(0, 1);
+		uint8_t rnd = pick_rnd();
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 		struct sb s;
 		sb_init(&s);
 		struct axon_isa_matmul *p = SB_PUT(&s, AXON_OP_MATMUL, struct axon_isa_matmul, flags);
 		p->a = a; p->b = b; p->bias = bias; p->out = out;
-		p->rq = mk_rqtab(rand_loc(), rnd, nrq, ms, ss);
+		p->rq = mk_rqtab_r(rand_loc(), rnd, nrq, ms, ss);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[256];
 		snprintf(what, sizeof(what), "%s #%u: B%ux%u M%u K%u N%u %s*%s->%s zp %d,%d,%d rq%u %s%s",
 			 name, it, B0, B1, Mx, K, Nx, DTN[adt], DTN[bdt], DTN[odt], a.zero_point,
-			 b.zero_point, out.zero_point, nrq, rnd ? "double" : "single", flags ? " nobias" : "");
+			 b.zero_point, out.zero_point, nrq, rnd_name(rnd), flags ? " nobias" : "");
 		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
@@ -339,7 +398,7 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 		struct axon_isa_eltwise *p = SB_PUT(&s, AXON_OP_ELTWISE, struct axon_isa_eltwise, 0);
 		p->a = a; p->b = b; p->out = out;
 		p->op = op;
-		p->rounding = (uint8_t)trand_range(0, 1);
+		p->rounding = pick_rnd();
 		int wide = adt == AXON_ISA_INT16 || bdt == AXON_ISA_INT16;
 		if (op == AXON_ISA_ELT_MUL) {
 			rand_rq(31 + 7 + (wide ? 16 : 0), &p->rq_out.multiplier, &p->rq_out.shift);
@@ -349,6 +408,11 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 			rand_rq(31 + p->left_shift - 8, &p->rq_b.multiplier, &p->rq_b.shift);
 			rand_rq(31 - 8 + (wide ? 8 : 0), &p->rq_out.multiplier, &p->rq_out.shift);
 		}
+		if (op != AXON_ISA_ELT_MUL) {
+			f32_rq(p->rounding, &p->rq_a);
+			f32_rq(p->rounding, &p->rq_b);
+		}
+		f32_rq(p->rounding, &p->rq_out);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[256];
 		snprintf(what, sizeof(what),
@@ -356,7 +420,7 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 			 name, it, opn[op], d[0], d[1], d[2], d[3], DTN[adt], DTN[bdt], DTN[odt], bc,
 			 p->left_shift, p->rq_a.multiplier, p->rq_a.shift, p->rq_b.multiplier,
 			 p->rq_b.shift, p->rq_out.multiplier, p->rq_out.shift,
-			 p->rounding ? "double" : "single");
+			 rnd_name(p->rounding));
 		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
@@ -395,7 +459,7 @@ static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *na
 		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), DIMS(N, OH, OW, C),
 						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
 		uint16_t flags = (kind == AXON_ISA_POOL_AVG && trand_range(0, 1)) ? AXON_ISA_F_COUNT_PAD : 0;
-		uint8_t rnd = (uint8_t)trand_range(0, 1);
+		uint8_t rnd = pick_rnd();
 		int32_t ms[256], ss[256];
 		uint32_t nrq = 1;
 		if (kind == AXON_ISA_POOL_MAX) {
@@ -415,7 +479,7 @@ static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *na
 		sb_init(&s);
 		struct axon_isa_pool *p = SB_PUT(&s, AXON_OP_POOL, struct axon_isa_pool, flags);
 		p->in = in; p->out = out;
-		p->rq = mk_rqtab(rand_loc(), rnd, nrq, ms, ss);
+		p->rq = mk_rqtab_r(rand_loc(), rnd, nrq, ms, ss);
 		p->kind = kind;
 		p->kernel_h = (uint16_t)kh; p->kernel_w = (uint16_t)kw;
 		p->stride_h = (uint16_t)sh; p->stride_w = (uint16_t)swd;
@@ -425,7 +489,7 @@ static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *na
 		char what[256];
 		snprintf(what, sizeof(what), "%s #%u: %s%s N%u H%u W%u C%u k%ux%u s%u,%u pad %u,%u,%u,%u %s->%s rq%u %s",
 			 name, it, kind ? "avg" : "max", flags ? " count_pad" : "", N, H, W, C, kh, kw, sh,
-			 swd, pt, pb, pl, pr, DTN[idt], DTN[odt], nrq, rnd ? "double" : "single");
+			 swd, pt, pb, pl, pr, DTN[idt], DTN[odt], nrq, rnd_name(rnd));
 		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
@@ -437,12 +501,11 @@ static void t_pool_global(void **st) { (void)st; pool_sweep(1, 402, 100, "pool g
 /* ------------------------------------------------------------------------ */
 /* REDUCE                                                                    */
 
-static void t_reduce(void **st)
+static void reduce_sweep(uint64_t seed, unsigned iters, const char *name)
 {
-	(void)st;
 	struct sweep sw = { 0, 0, 0 };
-	trand_seed(501);
-	for (unsigned it = 0; it < 300 && sw.fails < MAX_FAILS; it++) {
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
 		mem_reset();
 		uint32_t d[4], od[4];
 		uint8_t mask = (uint8_t)trand_range(1, 15);
@@ -461,22 +524,25 @@ static void t_reduce(void **st)
 		p->in = in; p->out = out;
 		p->kind = (uint8_t)trand_range(0, 2);
 		p->axis_mask = mask;
-		p->rounding = (uint8_t)trand_range(0, 1);
+		p->rounding = pick_rnd();
 		uint64_t n = (uint64_t)tens_elems(&in) / tens_elems(&out);
 		if (p->kind == AXON_ISA_REDUCE_SUM && trand_range(0, 1))
 			assert_int_equal(quantize_multiplier(1.0 / (double)n, &p->rq.multiplier, &p->rq.shift), 0);
 		else
 			rand_rq(31 + (idt == AXON_ISA_INT16 ? 8 : 0) - (odt == AXON_ISA_INT32 ? 8 : 0),
 				&p->rq.multiplier, &p->rq.shift);
+		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[256];
 		snprintf(what, sizeof(what), "reduce #%u: kind %u mask 0x%x dims %ux%ux%ux%u %s->%s rq %d/%d %s",
 			 it, p->kind, mask, d[0], d[1], d[2], d[3], DTN[idt], DTN[odt], p->rq.multiplier,
-			 p->rq.shift, p->rounding ? "double" : "single");
+			 p->rq.shift, rnd_name(p->rounding));
 		sweep_case(&sw, &s, what);
 	}
-	sweep_done(&sw, "reduce sum/max/min (mean)");
+	sweep_done(&sw, name);
 }
+
+static void t_reduce(void **st) { (void)st; reduce_sweep(501, 300, "reduce sum/max/min (mean)"); }
 
 /* ------------------------------------------------------------------------ */
 /* LUT, SOFTMAX, LAYERNORM                                                   */
@@ -563,12 +629,18 @@ static void t_softmax(void **st)
 	sweep_done(&sw, "softmax");
 }
 
-static void t_layernorm(void **st)
+/*
+ * @zb < 0: the ISA 1.0 sweep (z_bits 0, SINGLE/DOUBLE); else ISA 1.1 with
+ * z_bits @zb (0 meaning 11) and all three rounding modes, plus rows with
+ * one outlier at the extreme of the type (largest |z|, about
+ * sqrt(n) * 2^F: the no-overflow bound for n = 1024 and F = 20).
+ */
+static void layernorm_sweep(uint64_t seed, unsigned iters, int zb, const char *name)
 {
-	(void)st;
 	struct sweep sw = { 0, 0, 0 };
-	trand_seed(801);
-	for (unsigned it = 0; it < 120 && sw.fails < MAX_FAILS; it++) {
+	int F = zb > 0 ? zb : 11;
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
 		mem_reset();
 		uint32_t n = (uint32_t)(it == 0 ? 1024 : it == 1 ? 1 : trand_range(0, 7) ? trand_range(1, 64) : trand_range(65, 1024));
 		uint32_t d[4] = { 1, (uint32_t)trand_range(1, 2), (uint32_t)trand_range(1, 3), n };
@@ -577,6 +649,14 @@ static void t_layernorm(void **st)
 						(enum layout)trand_range(0, L_NLAYOUTS - 1));
 		if (trand_range(0, 5) == 0)	/* constant rows: V = 0 */
 			tfill(&in, 7, 7);
+		if (zb >= 0 && it % 4 == 1) {	/* one outlier per row, extremes of the type */
+			int hi = (int)trand_range(0, 1);
+			for (uint32_t r1 = 0; r1 < d[1]; r1++)
+				for (uint32_t r2 = 0; r2 < d[2]; r2++)
+					for (uint32_t e = 0; e < n; e++)
+						tput(&in, 0, r1, r2, e,
+						     (e == 0) == hi ? dtype_max(idt) : dtype_min(idt));
+		}
 		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), d,
 						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
 		uint8_t pl = rand_loc();
@@ -592,27 +672,37 @@ static void t_layernorm(void **st)
 		sb_init(&s);
 		struct axon_isa_layernorm *p = SB_PUT(&s, AXON_OP_LAYERNORM, struct axon_isa_layernorm, 0);
 		p->in = in; p->out = out; p->params = par; p->params_loc = pl;
-		p->rounding = (uint8_t)trand_range(0, 1);
+		p->rounding = pick_rnd();
+		if (zb >= 0) {
+			p->z_bits = (uint8_t)zb;
+			p->rounding = (uint8_t)trand_range(0, 2);
+		}
 		int64_t e = trand_range(0, 4);
 		p->eps_term = e == 0 ? 0 : e == 1 ? UINT64_MAX : e == 2 ? ((uint64_t)trand() >> 1) :
 			      (uint64_t)trand_range(0, 1000000);
-		rand_rq(31 + 11 + 10 - 7, &p->rq.multiplier, &p->rq.shift);	/* Q11 * gamma */
+		rand_rq(31 + F + 10 - 7, &p->rq.multiplier, &p->rq.shift);	/* QF * gamma */
+		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[200];
-		snprintf(what, sizeof(what), "layernorm #%u: rows %ux%u n %u %s->%s eps %llu rq %d/%d %s", it,
-			 d[1], d[2], n, DTN[idt], DTN[odt], (unsigned long long)p->eps_term,
-			 p->rq.multiplier, p->rq.shift, p->rounding ? "double" : "single");
+		snprintf(what, sizeof(what), "%s #%u: rows %ux%u n %u %s->%s eps %llu z_bits %u rq %d/%d %s",
+			 name, it, d[1], d[2], n, DTN[idt], DTN[odt], (unsigned long long)p->eps_term,
+			 p->z_bits, p->rq.multiplier, p->rq.shift, rnd_name(p->rounding));
 		sweep_case(&sw, &s, what);
 	}
-	sweep_done(&sw, "layernorm");
+	sweep_done(&sw, name);
 }
+
+static void t_layernorm(void **st) { (void)st; layernorm_sweep(801, 120, -1, "layernorm"); }
+static void t_layernorm_z0(void **st) { (void)st; layernorm_sweep(811, 60, 0, "layernorm 1.1 z_bits 0 (Q11)"); }
+static void t_layernorm_z11(void **st) { (void)st; layernorm_sweep(812, 60, 11, "layernorm z_bits 11"); }
+static void t_layernorm_z15(void **st) { (void)st; layernorm_sweep(815, 80, 15, "layernorm z_bits 15"); }
+static void t_layernorm_z20(void **st) { (void)st; layernorm_sweep(820, 80, 20, "layernorm z_bits 20"); }
 
 /* ------------------------------------------------------------------------ */
 /* RESIZE (exactly representable coordinates only, see oracle.c)            */
 
-static void t_resize(void **st)
+static void resize_sweep(uint64_t seed, unsigned iters, unsigned min_exact, const char *name)
 {
-	(void)st;
 	static const uint32_t sizes[][2] = {
 		{ 2, 4 }, { 4, 2 }, { 3, 6 }, { 4, 8 }, { 5, 5 }, { 8, 4 }, { 3, 5 }, { 5, 3 },
 		{ 1, 3 }, { 3, 1 }, { 2, 8 }, { 6, 3 }, { 5, 9 }, { 9, 5 }, { 3, 12 }, { 4, 7 },
@@ -620,8 +710,8 @@ static void t_resize(void **st)
 	static const char *const cn[] = { "half_pixel", "align_corners", "asymmetric" };
 	unsigned exact[2][3] = { { 0 } };
 	struct sweep sw = { 0, 0, 0 };
-	trand_seed(901);
-	for (unsigned it = 0; it < 400 && sw.fails < MAX_FAILS; it++) {
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
 		mem_reset();
 		uint8_t mode = (uint8_t)trand_range(0, 1), coord = (uint8_t)trand_range(0, 2);
 		const uint32_t *hs = sizes[trand_range(0, 15)], *ws = sizes[trand_range(0, 15)];
@@ -637,16 +727,17 @@ static void t_resize(void **st)
 		sb_init(&s);
 		struct axon_isa_resize *p = SB_PUT(&s, AXON_OP_RESIZE, struct axon_isa_resize, 0);
 		p->in = in; p->out = out; p->mode = mode; p->coord = coord;
-		p->rounding = (uint8_t)trand_range(0, 1);
+		p->rounding = pick_rnd();
 		if (trand_range(0, 1))	/* identity scale, with 2^20 folded in for bilinear */
 			p->rq = rq(1 << 30, mode == AXON_ISA_RESIZE_BILINEAR ? 50 : 30);
 		else
 			rand_rq(31 + (mode ? 20 : 0), &p->rq.multiplier, &p->rq.shift);
+		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[200];
 		snprintf(what, sizeof(what), "resize #%u: %s %s %ux%u -> %ux%u C%u %s->%s rq %d/%d %s", it,
 			 mode ? "bilinear" : "nearest", cn[coord], hs[0], ws[0], hs[1], ws[1], C, DTN[idt],
-			 DTN[odt], p->rq.multiplier, p->rq.shift, p->rounding ? "double" : "single");
+			 DTN[odt], p->rq.multiplier, p->rq.shift, rnd_name(p->rounding));
 		unsigned before = sw.ambiguous;
 		sweep_case(&sw, &s, what);
 		if (sw.ambiguous == before)
@@ -656,20 +747,21 @@ static void t_resize(void **st)
 		for (int c = 0; c < 3; c++) {
 			print_message("  resize %s %s: %u exact cases\n", m ? "bilinear" : "nearest", cn[c],
 				      exact[m][c]);
-			assert_true(exact[m][c] >= 10);
+			assert_true(exact[m][c] >= min_exact);
 		}
-	sweep_done(&sw, "resize");
+	sweep_done(&sw, name);
 }
+
+static void t_resize(void **st) { (void)st; resize_sweep(901, 400, 10, "resize"); }
 
 /* ------------------------------------------------------------------------ */
 /* RESCALE                                                                   */
 
-static void t_rescale_op(void **st)
+static void rescale_sweep(uint64_t seed, unsigned iters, const char *name)
 {
-	(void)st;
 	struct sweep sw = { 0, 0, 0 };
-	trand_seed(1001);
-	for (unsigned it = 0; it < 300 && sw.fails < MAX_FAILS; it++) {
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
 		mem_reset();
 		uint32_t d[4] = { (uint32_t)trand_range(1, 3), (uint32_t)trand_range(1, 4),
 				  (uint32_t)trand_range(1, 4), (uint32_t)trand_range(1, 9) };
@@ -689,22 +781,25 @@ static void t_rescale_op(void **st)
 		sb_init(&s);
 		struct axon_isa_rescale *p = SB_PUT(&s, AXON_OP_RESCALE, struct axon_isa_rescale, 0);
 		p->in = in; p->out = out;
-		p->rounding = (uint8_t)trand_range(0, 1);
+		p->rounding = pick_rnd();
 		if (trand_range(0, 3) == 0)
 			p->rq = rq(1 << 30, 30);	/* identity: a cast with saturation */
 		else
 			rand_rq(31 + 8 * ((int)dtype_size(idt) - (int)dtype_size(odt)), &p->rq.multiplier,
 				&p->rq.shift);
+		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
 		char what[200];
 		snprintf(what, sizeof(what), "rescale #%u: %s->%s%s zp %d,%d rq %d/%d %s act[%d,%d]", it,
 			 DTN[idt], DTN[odt], inplace ? " in place" : "", in.zero_point, out.zero_point,
-			 p->rq.multiplier, p->rq.shift, p->rounding ? "double" : "single", p->act_min,
+			 p->rq.multiplier, p->rq.shift, rnd_name(p->rounding), p->act_min,
 			 p->act_max);
 		sweep_case(&sw, &s, what);
 	}
-	sweep_done(&sw, "rescale/cast");
+	sweep_done(&sw, name);
 }
+
+static void t_rescale_op(void **st) { (void)st; rescale_sweep(1001, 300, "rescale/cast"); }
 
 /* ------------------------------------------------------------------------ */
 /* DMA and FILL                                                              */
@@ -968,6 +1063,27 @@ static void t_yield_abort(void **st)
 	sb_free(&s);
 }
 
+/* ------------------------------------------------------------------------ */
+/* ISA 1.1: the sweeps again with ROUND_F32 (other seeds)                    */
+
+#define F32_TEST(name, call) \
+	static void name(void **st) { (void)st; g_f32 = 1; call; g_f32 = 0; }
+F32_TEST(t_f32_conv_plain, conv_sweep(CV_PLAIN, 5101, 150, "f32 conv plain"))
+F32_TEST(t_f32_conv_depthwise, conv_sweep(CV_DEPTHWISE, 5103, 150, "f32 conv depthwise"))
+F32_TEST(t_f32_conv_dilated, conv_sweep(CV_DILATED_PADDED, 5104, 100, "f32 conv dilated/padded/strided"))
+F32_TEST(t_f32_conv_int16, conv_sweep(CV_INT16_WIDE, 5105, 100, "f32 conv int16 in, any out"))
+F32_TEST(t_f32_conv_saturate, conv_sweep(CV_SATURATE, 5106, 150, "f32 conv saturation edges"))
+F32_TEST(t_f32_mm_plain, matmul_sweep(MM_PLAIN, 5201, 150, "f32 matmul batched"))
+F32_TEST(t_f32_mm_fc, matmul_sweep(MM_FC_CONST, 5202, 100, "f32 matmul fully-connected"))
+F32_TEST(t_f32_mm_int16, matmul_sweep(MM_INT16, 5204, 100, "f32 matmul int16"))
+F32_TEST(t_f32_elt, eltwise_sweep(0, 0, 5301, 300, "f32 eltwise 8-bit broadcast"))
+F32_TEST(t_f32_elt_int16, eltwise_sweep(0, 1, 5303, 150, "f32 eltwise int16"))
+F32_TEST(t_f32_pool, pool_sweep(0, 5401, 200, "f32 pool max/avg"))
+F32_TEST(t_f32_pool_global, pool_sweep(1, 5402, 100, "f32 pool global average"))
+F32_TEST(t_f32_reduce, reduce_sweep(5501, 200, "f32 reduce sum/max/min (mean)"))
+F32_TEST(t_f32_resize, resize_sweep(5901, 300, 5, "f32 resize"))
+F32_TEST(t_f32_rescale_op, rescale_sweep(6001, 300, "f32 rescale/cast"))
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1000,6 +1116,25 @@ int main(void)
 		cmocka_unit_test(t_pipeline),
 		cmocka_unit_test(t_markers),
 		cmocka_unit_test(t_yield_abort),
+		cmocka_unit_test(t_layernorm_z0),
+		cmocka_unit_test(t_layernorm_z11),
+		cmocka_unit_test(t_layernorm_z15),
+		cmocka_unit_test(t_layernorm_z20),
+		cmocka_unit_test_teardown(t_f32_conv_plain, f32_off),
+		cmocka_unit_test_teardown(t_f32_conv_depthwise, f32_off),
+		cmocka_unit_test_teardown(t_f32_conv_dilated, f32_off),
+		cmocka_unit_test_teardown(t_f32_conv_int16, f32_off),
+		cmocka_unit_test_teardown(t_f32_conv_saturate, f32_off),
+		cmocka_unit_test_teardown(t_f32_mm_plain, f32_off),
+		cmocka_unit_test_teardown(t_f32_mm_fc, f32_off),
+		cmocka_unit_test_teardown(t_f32_mm_int16, f32_off),
+		cmocka_unit_test_teardown(t_f32_elt, f32_off),
+		cmocka_unit_test_teardown(t_f32_elt_int16, f32_off),
+		cmocka_unit_test_teardown(t_f32_pool, f32_off),
+		cmocka_unit_test_teardown(t_f32_pool_global, f32_off),
+		cmocka_unit_test_teardown(t_f32_reduce, f32_off),
+		cmocka_unit_test_teardown(t_f32_resize, f32_off),
+		cmocka_unit_test_teardown(t_f32_rescale_op, f32_off),
 	};
 	int r = cmocka_run_group_tests_name("firmware ops vs oracle", tests, NULL, NULL);
 	mem_reset();

@@ -311,7 +311,8 @@ static void t_param(void **st)
 	CONV_CASE(AXON_ISA_E_PARAM, "act_min > act_max", p->act_min = 5; p->act_max = 4);
 	CONV_CASE(AXON_ISA_E_PARAM, "act_max outside int8", p->act_max = 128);
 	CONV_CASE(AXON_ISA_E_PARAM, "zero point outside int8", p->in.zero_point = 128);
-	CONV_CASE(AXON_ISA_E_PARAM, "rounding 2", p->rq.rounding = 2);
+	CONV_CASE(AXON_ISA_E_PARAM, "rounding 3", p->rq.rounding = 3);
+	CONV_CASE(AXON_ISA_E_PARAM, "rounding 255", p->rq.rounding = 255);
 	CONV_CASE(AXON_ISA_E_PARAM, "rq count 0", p->rq.count = 0);
 	CONV_CASE(AXON_ISA_E_PARAM, "rq count neither 1 nor Cout", p->rq.count = 5);
 	CONV_CASE(AXON_ISA_E_PARAM, "loc 2", p->in.loc = 2);
@@ -586,6 +587,33 @@ static void t_table(void **st)
 		assert_true(res.reason && res.reason[0]);
 		sb_free(&b.s);
 	}
+	/* ROUND_F32 tables (ISA 1.1): m < 2^24 is checked when the entry is used */
+	const int32_t badf[][2] = { { 1 << 24, 40 }, { INT32_MAX, 40 }, { (1 << 24) + 1, 0 } };
+	for (int k = 0; k < 4; k++) {
+		struct base b;
+		base_conv(&b, 1);
+		b.conv->rq.rounding = AXON_ISA_ROUND_F32;
+		uint8_t *tab = tmem_ptr(&M, 0, b.conv->rq.addr, 48);
+		int32_t good[2] = { (1 << 24) - 1, 40 };
+		const int32_t *e = k < 3 ? badf[k] : good;
+		memcpy(tab + 8 * 4, &e[0], 4);	/* entry 4 */
+		memcpy(tab + 8 * 4 + 4, &e[1], 4);
+		for (int i = 0; i < 6; i++)
+			if (i != 4) {	/* the others: in range */
+				int32_t m = 1 << 23, sh = 31;
+				memcpy(tab + 8 * i, &m, 4);
+				memcpy(tab + 8 * i + 4, &sh, 4);
+			}
+		struct axon_fw_result res;
+		assert_int_equal(tfw_validate_sb(&M, &b.s, NULL, &res), AXON_ISA_OK);
+		uint32_t r = tfw_run_sb(&M, &b.s, NULL, NULL, &res);
+		print_message("  f32 rq entry 4 = (%d, %d) -> %s @%u: \"%s\"\n", e[0], e[1],
+			      axon_fw_status_str(r), res.packet, res.reason);
+		assert_int_equal(r, k < 3 ? AXON_ISA_E_TABLE : AXON_ISA_OK);
+		if (k < 3)
+			assert_int_equal(res.packet, 1);
+		sb_free(&b.s);
+	}
 	/* AVG pool: the entry for the window's divisor is the bad one */
 	mem_reset();
 	struct axon_isa_tensor in = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, 0, DIMS(1, 4, 4, 2), L_CONTIG);
@@ -608,6 +636,145 @@ static void t_table(void **st)
 	sb_finish(&s);
 	struct axon_fw_result res;
 	assert_int_equal(tfw_run_sb(&M, &s, NULL, NULL, &res), AXON_ISA_E_TABLE);
+	sb_free(&s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* ISA 1.1: ROUND_F32 and LAYERNORM z_bits, and their gating by version_minor */
+
+static void set_minor(struct sb *s, uint16_t minor)
+{
+	((struct axon_isa_stream_header *)s->buf)->version_minor = minor;
+}
+
+/* One RESCALE, one ELTWISE ADD, one REDUCE, one RESIZE: inline rq, packets 0..3. */
+static void inline_rq_stream(struct sb *s, uint8_t rnd, int which, int32_t m)
+{
+	mem_reset();
+	struct axon_isa_tensor a = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, 1, DIMS(1, 2, 3, 4), L_CONTIG);
+	struct axon_isa_tensor o[4];
+	for (int i = 0; i < 4; i++)
+		o[i] = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, -2, DIMS(1, 2, 3, i == 2 ? 1 : 4), L_CONTIG);
+	sb_init(s);
+	struct axon_isa_rescale *r = SB_PUT(s, AXON_OP_RESCALE, struct axon_isa_rescale, 0);
+	r->in = a; r->out = o[0]; r->rounding = rnd; r->rq = rq(which == 0 ? m : 1 << 23, 23);
+	r->act_min = -128; r->act_max = 127;
+	struct axon_isa_eltwise *e = SB_PUT(s, AXON_OP_ELTWISE, struct axon_isa_eltwise, 0);
+	e->a = a; e->b = a; e->out = o[1]; e->op = AXON_ISA_ELT_ADD; e->rounding = rnd;
+	e->rq_a = rq(1 << 23, 23);
+	e->rq_b = rq(which == 1 ? m : 1 << 23, 23);
+	e->rq_out = rq(1 << 22, 23);
+	e->act_min = -128; e->act_max = 127;
+	struct axon_isa_reduce *d = SB_PUT(s, AXON_OP_REDUCE, struct axon_isa_reduce, 0);
+	d->in = a; d->out = o[2]; d->kind = AXON_ISA_REDUCE_SUM; d->axis_mask = 8; d->rounding = rnd;
+	d->rq = rq(which == 2 ? m : 1 << 21, 23);
+	d->act_min = -128; d->act_max = 127;
+	struct axon_isa_resize *z = SB_PUT(s, AXON_OP_RESIZE, struct axon_isa_resize, 0);
+	z->in = a; z->out = o[3]; z->mode = AXON_ISA_RESIZE_NEAREST; z->rounding = rnd;
+	z->rq = rq(which == 3 ? m : 1 << 23, 23);
+	z->act_min = -128; z->act_max = 127;
+	sb_finish(s);
+}
+
+/* LAYERNORM over rows of 16 with @zb fraction bits and rounding @rnd. */
+static void ln_stream(struct sb *s, uint8_t zb, uint8_t rnd, int32_t m)
+{
+	mem_reset();
+	struct axon_isa_tensor in = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, 0, DIMS(1, 1, 2, 16), L_CONTIG);
+	struct axon_isa_tensor out = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, 0, DIMS(1, 1, 2, 16), L_CONTIG);
+	uint64_t par = va_alloc(8 * 16, TMEM_R_READ);
+	sb_init(s);
+	struct axon_isa_layernorm *p = SB_PUT(s, AXON_OP_LAYERNORM, struct axon_isa_layernorm, 0);
+	p->in = in; p->out = out; p->params = par; p->params_loc = AXON_ISA_LOC_VA;
+	p->rounding = rnd; p->z_bits = zb; p->rq = rq(m, 30);
+	p->act_min = -128; p->act_max = 127;
+	sb_finish(s);
+}
+
+/* expect(), then the reason string too */
+static void expect_why(const struct sb *s, uint32_t want, uint32_t pkt, const char *what,
+		       const char *reason)
+{
+	struct axon_fw_result res;
+	expect(s, want, pkt, what);
+	tfw_validate_sb(&M, s, NULL, &res);
+	assert_string_equal(res.reason, reason);
+}
+
+static void t_isa11(void **st)
+{
+	(void)st;
+	struct sb s;
+	struct axon_fw_result res;
+	char what[96];
+
+	/* ROUND_F32 in a scale table: a 1.1 feature */
+	CONV_CASE(AXON_ISA_E_PARAM, "ROUND_F32 table in a 1.0 stream",
+		  p->rq.rounding = AXON_ISA_ROUND_F32; set_minor(&b.s, 0));
+	CONV_CASE(AXON_ISA_E_PARAM, "rounding 3 in a 1.0 stream", p->rq.rounding = 3; set_minor(&b.s, 0));
+	{	/* the same stream as 1.0 with DOUBLE is fine */
+		struct base b;
+		base_conv(&b, 1);
+		set_minor(&b.s, 0);
+		check_ok(&b);
+		sb_free(&b.s);
+	}
+	/* inline scales: ROUND_F32 needs m < 2^24, and ISA 1.1 */
+	for (int which = 0; which < 4; which++) {
+		static const char *const on[] = { "rescale", "eltwise rq_b", "reduce", "resize" };
+		inline_rq_stream(&s, AXON_ISA_ROUND_F32, which, (1 << 24) - 1);
+		assert_int_equal(tfw_validate_sb(&M, &s, NULL, &res), AXON_ISA_OK);
+		assert_int_equal(tfw_run_sb(&M, &s, NULL, NULL, &res), AXON_ISA_OK);
+		set_minor(&s, 0);
+		snprintf(what, sizeof(what), "%s: ROUND_F32 in a 1.0 stream", on[which]);
+		expect_why(&s, AXON_ISA_E_PARAM, 0, what, "ROUND_F32 needs ISA 1.1");
+		sb_free(&s);
+		for (int k = 0; k < 3; k++) {
+			const int32_t bad[] = { 1 << 24, (1 << 24) + 1, INT32_MAX };
+			inline_rq_stream(&s, AXON_ISA_ROUND_F32, which, bad[k]);
+			snprintf(what, sizeof(what), "%s: ROUND_F32 multiplier %d", on[which], bad[k]);
+			expect(&s, AXON_ISA_E_PARAM, (uint32_t)which, what);
+			assert_int_equal(tfw_validate_sb(&M, &s, NULL, &res), AXON_ISA_E_PARAM);
+			assert_string_equal(res.reason, "ROUND_F32 scale multiplier not below 2^24");
+			sb_free(&s);
+			/* the same multiplier is fine in the 1.0 modes */
+			inline_rq_stream(&s, AXON_ISA_ROUND_SINGLE, which, bad[k]);
+			assert_int_equal(tfw_validate_sb(&M, &s, NULL, &res), AXON_ISA_OK);
+			sb_free(&s);
+		}
+	}
+	/* LAYERNORM z_bits: 0 or 11..20, and not in a 1.0 stream */
+	for (int zb = 0; zb < 256; zb++) {
+		ln_stream(&s, (uint8_t)zb, AXON_ISA_ROUND_SINGLE, 1 << 30);
+		int ok = zb == 0 || (zb >= 11 && zb <= 20);
+		uint32_t got = tfw_validate_sb(&M, &s, NULL, &res);
+		if (ok) {
+			assert_int_equal(got, AXON_ISA_OK);
+			assert_int_equal(tfw_run_sb(&M, &s, NULL, NULL, &res), AXON_ISA_OK);
+		} else if (zb == 10 || zb == 21 || zb == 255 || zb == 1) {
+			snprintf(what, sizeof(what), "layernorm z_bits %d", zb);
+			expect_why(&s, AXON_ISA_E_PARAM, 0, what, "layernorm: z_bits outside 11..20");
+		} else {
+			assert_int_equal(got, AXON_ISA_E_PARAM);
+		}
+		set_minor(&s, 0);
+		got = tfw_validate_sb(&M, &s, NULL, &res);
+		assert_int_equal(got, zb == 0 ? AXON_ISA_OK : AXON_ISA_E_PARAM);
+		if (zb == 15 || zb == 11) {
+			snprintf(what, sizeof(what), "layernorm z_bits %d in a 1.0 stream", zb);
+			expect_why(&s, AXON_ISA_E_PARAM, 0, what, "layernorm: z_bits needs ISA 1.1");
+		}
+		sb_free(&s);
+	}
+	ln_stream(&s, 15, AXON_ISA_ROUND_SINGLE, 1 << 30);
+	((struct axon_isa_layernorm *)(s.buf + 16))->pad = 1;
+	expect(&s, AXON_ISA_E_RESERVED, 0, "layernorm pad (after z_bits)");
+	sb_free(&s);
+	ln_stream(&s, 20, AXON_ISA_ROUND_F32, 1 << 24);
+	expect(&s, AXON_ISA_E_PARAM, 0, "layernorm ROUND_F32 multiplier 2^24");
+	sb_free(&s);
+	ln_stream(&s, 20, AXON_ISA_ROUND_F32, (1 << 24) - 1);
+	assert_int_equal(tfw_run_sb(&M, &s, NULL, NULL, &res), AXON_ISA_OK);
 	sb_free(&s);
 }
 
@@ -672,6 +839,7 @@ int main(void)
 		cmocka_unit_test(t_fault),
 		cmocka_unit_test(t_table),
 		cmocka_unit_test(t_not_validated),
+		cmocka_unit_test(t_isa11),
 	};
 	int r = cmocka_run_group_tests_name("firmware validator and runtime faults", tests, NULL, NULL);
 	mem_reset();
