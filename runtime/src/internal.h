@@ -140,6 +140,7 @@ struct axon_model {
 	uint32_t max_slots;
 	uint64_t max_sram;
 	int all_cpu;
+	struct cpuk_cache *cpuk;	/* cpu backend: re-packed weights (cpu_kernels.c) */
 };
 
 void model_get(axon_model *m);

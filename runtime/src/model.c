@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "axon_fw.h"
+#include "cpu_kernels.h"
 
 void model_get(axon_model *m)
 {
@@ -31,6 +32,7 @@ void model_put(axon_model *m)
 	for (uint32_t i = 0; i < m->nextra; i++)
 		device_put(m->extra[i]);
 	free(m->io);
+	cpuk_cache_free(m->cpuk);
 	pkg_close(&m->pkg);
 	device_put(m->dev);
 	free(m);

@@ -4,12 +4,35 @@
 
 #include "internal.h"
 #include "axon_fw.h"
+#include "cpu_kernels.h"
 
 struct cpu_ctx {
 	const struct axon_fw_region *map;
 	void *const *host;
 	uint32_t n;
+	const struct pkg *p;		/* for the fast kernels */
+	const struct axb_segment *sg;
+	struct cpuk_cache *kc;
 };
+
+/* Fast kernels (cpu_kernels.c); weights in a WEIGHTS slot (the package's
+ * read-only mapping) are re-packed once per model. */
+static int op_override(void *ctx, const struct axon_isa_packet *pk,
+		       void *const *ops)
+{
+	const struct cpu_ctx *c = ctx;
+	const uint8_t *w = ops[1];
+	unsigned int cm = 0;
+
+	for (uint32_t k = 0; k < c->n; k++) {
+		const struct axb_slot *sl = PKG_ENTRY(c->p, slots, c->sg->slot_first + k);
+		const uint8_t *h = c->host[k];
+
+		if (sl->kind == AXB_SLOT_WEIGHTS && h && w >= h && w < h + c->map[k].size)
+			cm |= CPUK_CONST_W;
+	}
+	return cpuk_run(c->kc, pk, ops, cm);
+}
 
 static void *translate(void *ctx, u64 va, u64 len, int write)
 {
@@ -52,6 +75,9 @@ int cpu_run_segment(axon_run *r, uint32_t s)
 	c.map = e->map;
 	c.host = e->host;
 	c.n = sg->slot_count;
+	c.p = p;
+	c.sg = sg;
+	c.kc = NULL;
 	memset(&lim, 0, sizeof(lim));
 	lim.sram_size = sg->sram_size;
 	lim.op_mask = ~0ull;
@@ -63,6 +89,10 @@ int cpu_run_segment(axon_run *r, uint32_t s)
 	env.translate = translate;
 	env.sram = r->sram;
 	env.sram_size = sg->sram_size;
+	if (cpuk_enabled()) {
+		c.kc = cpuk_cache_get(&r->model->cpuk);
+		env.op_override = op_override;
+	}
 	if (axon_fw_run(sr->stream, sr->stream_size, e->map, sg->slot_count, &lim,
 			&env, &res)) {
 		run_fault(r, (int)s,

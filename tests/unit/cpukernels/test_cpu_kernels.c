@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Proof that the cpu backend's fast kernels (runtime/src/cpu_kernels.c)
+ * are bit-identical to the firmware's reference kernels: randomized sweeps
+ * of CONV2D and MATMUL packets run through axon_fw_run() twice, with and
+ * without the op_override hook, on clones of the same memory; the whole
+ * memory (outputs and every other byte, SRAM included) must be equal.
+ * Each sweep also checks that the fast kernel really handled most cases.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "axon_fw.h"
+#include "cpu_kernels.h"
+#include "stream_builder.h"
+#include "tmem.h"
+
+#define SRAM_SIZE (256u << 10)
+
+struct hctx {
+	struct tmem *m;
+	struct cpuk_cache *cache;
+	int use_cache;
+	long handled, offered;
+};
+
+static void *xlate(void *ctx, u64 va, u64 len, int write)
+{
+	struct hctx *h = ctx;
+	int i = tmem_find(h->m, va, len);
+
+	if (i < 0 || (write && !(h->m->r[i].flags & TMEM_R_WRITE)))
+		return NULL;
+	return h->m->r[i].mem + (va - h->m->r[i].va);
+}
+
+static int override(void *ctx, const struct axon_isa_packet *pk, void *const *ops)
+{
+	struct hctx *h = ctx;
+	int r = cpuk_run(h->cache, pk, ops, h->use_cache ? CPUK_CONST_W : 0);
+
+	h->offered++;
+	h->handled += r;
+	return r;
+}
+
+static uint32_t run(struct tmem *m, const struct sb *s, struct hctx *h, int fast,
+		    struct axon_fw_result *res)
+{
+	struct axon_fw_region map[TMEM_MAX_REGIONS];
+	struct axon_fw_limits lim;
+	struct axon_fw_env env;
+
+	for (unsigned i = 0; i < m->n; i++) {
+		map[i].va = m->r[i].va;
+		map[i].size = m->r[i].size;
+		map[i].flags = m->r[i].flags;
+		map[i].pad = 0;
+	}
+	memset(&lim, 0, sizeof(lim));
+	lim.sram_size = m->sram_size;
+	lim.op_mask = ~0ull;
+	memset(&env, 0, sizeof(env));
+	h->m = m;
+	env.ctx = h;
+	env.translate = xlate;
+	env.sram = m->sram;
+	env.sram_size = m->sram_size;
+	if (fast)
+		env.op_override = override;
+	return axon_fw_run(s->buf, s->len, map, m->n, &lim, &env, res);
+}
+
+struct sweep {
+	long cases, handled, offered, invalid;
+};
+
+/* Runs @s on @m (reference) and on a clone (fast): memories must match. */
+static void compare(struct tmem *m, const struct sb *s, struct sweep *sw,
+		    struct cpuk_cache *cache, const char *what, unsigned it)
+{
+	struct tmem f;
+	struct hctx hr = { 0 }, hf = { 0 };
+	struct axon_fw_result rr, rf;
+	uint32_t str, stf;
+	uint64_t nd;
+
+	tmem_clone(&f, m);
+	hf.cache = cache;
+	hf.use_cache = cache != NULL;
+	str = run(m, s, &hr, 0, &rr);
+	stf = run(&f, s, &hf, 1, &rf);
+	sw->cases++;
+	if (str == AXON_ISA_E_SHAPE || str == AXON_ISA_E_PARAM)
+		sw->invalid++;
+	sw->handled += hf.handled;
+	sw->offered += hf.offered;
+	if (str != stf || rr.packet != rf.packet)
+		fail_msg("%s #%u: status ref %u (%s) fast %u (%s)", what, it, str,
+			 rr.reason, stf, rf.reason);
+	nd = tmem_diff(&f, m, 8);
+	if (nd)
+		fail_msg("%s #%u: %llu bytes differ (fast handled %ld)", what, it,
+			 (unsigned long long)nd, hf.handled);
+	tmem_free(&f);
+}
+
+static void report(const struct sweep *sw, const char *what, double min_frac)
+{
+	printf("  %s: %ld cases, %ld invalid, fast kernel ran %ld of %ld packets\n",
+	       what, sw->cases, sw->invalid, sw->handled, sw->offered);
+	if (cpuk_supported())
+		assert_true(sw->handled >= (long)(min_frac * (double)sw->offered));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const uint8_t out_dts[] = { AXON_ISA_INT8, AXON_ISA_UINT8, AXON_ISA_INT16,
+				   AXON_ISA_INT32 };
+
+static int32_t rand_zp(uint8_t dt)
+{
+	switch (trand() % 4) {
+	case 0:
+		return (int32_t)dtype_min(dt);
+	case 1:
+		return (int32_t)dtype_max(dt);
+	case 2:
+		return 0;
+	default:
+		return (int32_t)trand_range(dtype_min(dt), dtype_max(dt));
+	}
+}
+
+/* ROUND_F32 (ISA 1.1) only once the firmware implements it */
+static int fw_has_f32(void)
+{
+	return axon_fw_rescale(5, 1 << 23, 24, AXON_ISA_ROUND_F32) == 2;
+}
+
+static uint8_t rand_round(void)
+{
+	return (uint8_t)(trand() % (fw_has_f32() ? 3 : 2));	/* SINGLE, DOUBLE, F32 */
+}
+
+/* a scale table of @n entries for accumulators up to about 2^@bits */
+static void fill_rq(uint8_t *p, uint32_t n, uint8_t rnd, int bits, int edge)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t m, s;
+
+		if (rnd == AXON_ISA_ROUND_F32) {
+			m = (int32_t)trand_range(1 << 23, (1 << 24) - 1);
+			s = 23 + bits - (int)trand_range(5, 9);
+		} else {
+			m = (int32_t)trand_range(1 << 30, 0x7fffffff);
+			s = 31 + bits - (int)trand_range(5, 9);
+		}
+		if (trand() % 4 == 0) {	/* powers of two: many exact ties */
+			int a = (int)trand_range(0, rnd == AXON_ISA_ROUND_F32 ? 23 : 30);
+
+			m = 1 << a;
+			s = a + (int)trand_range(1, 6);
+		}
+		if (edge && trand() % 8 == 0)
+			m = trand() % 2 ? 0 : (rnd == AXON_ISA_ROUND_F32 ? (1 << 24) - 1 :
+					       0x7fffffff);
+		if (edge && trand() % 8 == 0)
+			s = trand() % 2 ? 0 : 62;
+		if (s < 0)
+			s = 0;
+		if (s > 62)
+			s = 62;
+		memcpy(p + 8 * i, &m, 4);
+		memcpy(p + 8 * i + 4, &s, 4);
+	}
+}
+
+static void clamp_range(uint8_t dt, int32_t *lo, int32_t *hi)
+{
+	int64_t a = dtype_min(dt), b = dtype_max(dt);
+
+	if (trand() % 3 == 0) {
+		int64_t x = trand_range(a, b), y = trand_range(a, b);
+
+		a = x < y ? x : y;
+		b = x < y ? y : x;
+	}
+	*lo = (int32_t)a;
+	*hi = (int32_t)b;
+}
+
+enum cshape { C_ANY, C_PW, C_DW, C_GROUP, C_BIG };
+
+static void conv_sweep(enum cshape shape, uint64_t seed, unsigned iters,
+		       const char *what, int cached)
+{
+	struct sweep sw = { 0 };
+	struct cpuk_cache *cache = cached ? cpuk_cache_new() : NULL;
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t n = (uint32_t)trand_range(1, 2), h, w, cin, cout, G = 1;
+		uint32_t kh, kw, sh, sw_, dh, dw, pt, pb, pl, pr, oh, ow, cin_g;
+		uint8_t idt = trand() % 2 ? AXON_ISA_UINT8 : AXON_ISA_INT8;
+		uint8_t wdt = trand() % 5 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint8_t odt = out_dts[trand() % 4], rnd = rand_round();
+		uint32_t idims[4], istr[4], odims[4], ostr[4], cpad, opad, ocs;
+		int in_sram = trand() % 4 == 0, out_sram = trand() % 4 == 0;
+		int nobias = trand() % 6 == 0, bits;
+		struct axon_isa_conv2d *p;
+		struct tmem m;
+		struct sb s;
+		uint64_t vin, vw, vb, vq, vo, t;
+		int64_t hh, ww;
+
+		kh = trand() % 3 ? (uint32_t)trand_range(1, 3) * 2 - 1 : (uint32_t)trand_range(1, 4);
+		kw = trand() % 4 ? kh : (uint32_t)trand_range(1, 5);
+		sh = (uint32_t)trand_range(1, 3);
+		sw_ = trand() % 4 ? sh : (uint32_t)trand_range(1, 3);
+		dh = trand() % 4 ? 1 : (uint32_t)trand_range(1, 3);
+		dw = trand() % 4 ? dh : (uint32_t)trand_range(1, 3);
+		h = (uint32_t)trand_range(1, 13);
+		w = (uint32_t)trand_range(1, 13);
+		cin = (uint32_t)trand_range(1, 40);
+		cout = (uint32_t)trand_range(1, 70);
+		switch (shape) {
+		case C_PW:
+			kh = kw = 1;
+			dh = dw = 1;
+			cin = (uint32_t)trand_range(1, 24) * 4;
+			if (trand() % 2)
+				sh = sw_ = 1;
+			break;
+		case C_DW:
+			G = cin = cout = (uint32_t)trand_range(1, 80);
+			break;
+		case C_GROUP:
+			G = (uint32_t)trand_range(2, 4);
+			cin = G * (uint32_t)trand_range(1, 12);
+			cout = G * (uint32_t)trand_range(1, 20);
+			if (trand() % 3 == 0)
+				cin = G;	/* depthwise with multiplier */
+			break;
+		case C_BIG:
+			cin = (uint32_t)trand_range(100, 400);
+			cout = (uint32_t)trand_range(60, 140);
+			h = (uint32_t)trand_range(3, 9);
+			w = (uint32_t)trand_range(3, 20);
+			break;
+		default:
+			break;
+		}
+		pt = (uint32_t)trand_range(0, (kh - 1) * dh < 3 ? (kh - 1) * dh : 3);
+		pb = (uint32_t)trand_range(0, (kh - 1) * dh < 3 ? (kh - 1) * dh : 3);
+		pl = (uint32_t)trand_range(0, (kw - 1) * dw < 3 ? (kw - 1) * dw : 3);
+		pr = (uint32_t)trand_range(0, (kw - 1) * dw < 3 ? (kw - 1) * dw : 3);
+		if (shape == C_PW && trand() % 2)
+			pt = pb = pl = pr = 0;
+		hh = (int64_t)h + pt + pb - (int64_t)dh * (kh - 1) - 1;
+		ww = (int64_t)w + pl + pr - (int64_t)dw * (kw - 1) - 1;
+		if (hh < 0 || ww < 0) {
+			h += (uint32_t)(hh < 0 ? -hh : 0);
+			w += (uint32_t)(ww < 0 ? -ww : 0);
+			hh = hh < 0 ? 0 : hh;
+			ww = ww < 0 ? 0 : ww;
+		}
+		oh = (uint32_t)(hh / sh + 1);
+		ow = (uint32_t)(ww / sw_ + 1);
+		cin_g = cin / G;
+
+		/* layouts: padded channels, channel strides */
+		cpad = cin + (trand() % 4 == 0 ? (uint32_t)trand_range(1, 5) : 0);
+		t = trand() % 6 == 0 ? 2 : 1;	/* input channel stride */
+		idims[0] = n; idims[1] = h; idims[2] = w; idims[3] = cin;
+		istr[3] = (uint32_t)t;
+		istr[2] = (uint32_t)(t * cpad);
+		istr[1] = istr[2] * w;
+		istr[0] = istr[1] * h;
+		ocs = trand() % 6 == 0 ? 2 : 1;
+		opad = cout * ocs + (trand() % 4 == 0 ? 3 : 0);
+		odims[0] = n; odims[1] = oh; odims[2] = ow; odims[3] = cout;
+		ostr[3] = ocs;
+		ostr[2] = opad;
+		ostr[1] = opad * ow;
+		ostr[0] = opad * ow * oh;
+
+		tmem_init(&m, SRAM_SIZE);
+		{
+			struct axon_isa_tensor ti = tens_s(AXON_ISA_LOC_VA, 0, idt, rand_zp(idt), idims, istr);
+			struct axon_isa_tensor to = tens_s(AXON_ISA_LOC_VA, 0, odt,
+							   odt == AXON_ISA_INT32 ? 0 : rand_zp(odt),
+							   odims, ostr);
+			uint64_t isz = tens_span(&ti), osz = tens_span(&to);
+
+			if (in_sram && isz + osz + 64 > SRAM_SIZE)
+				in_sram = 0;
+			if (out_sram && isz + osz + 64 > SRAM_SIZE)
+				out_sram = 0;
+			vin = in_sram ? 0 : tmem_add(&m, 0x10000, isz, TMEM_R_READ, 0);
+			ti.loc = in_sram ? AXON_ISA_LOC_SRAM : AXON_ISA_LOC_VA;
+			ti.addr = vin;
+			tmem_rand(&m, ti.loc, ti.addr, isz);
+			vw = tmem_add(&m, 0x1000000, (uint64_t)cout * kh * kw * cin_g,
+				      TMEM_R_READ, 0);
+			tmem_rand(&m, AXON_ISA_LOC_VA, vw, (uint64_t)cout * kh * kw * cin_g);
+			vb = tmem_add(&m, 0x2000000, 4ull * cout, TMEM_R_READ, 0);
+			vq = tmem_add(&m, 0x3000000, 8ull * cout, TMEM_R_READ, 0);
+			vo = out_sram ? (isz + 63) / 64 * 64 :
+				tmem_add(&m, 0x4000000, osz, TMEM_R_READ | TMEM_R_WRITE, 0x5a);
+			to.loc = out_sram ? AXON_ISA_LOC_SRAM : AXON_ISA_LOC_VA;
+			to.addr = vo;
+
+			sb_init(&s);
+			p = SB_PUT(&s, AXON_OP_CONV2D, struct axon_isa_conv2d,
+				   nobias ? AXON_ISA_F_NO_BIAS : 0);
+			p->in = ti;
+			p->weight = tens(AXON_ISA_LOC_VA, vw, wdt,
+					 trand() % 3 ? (wdt == AXON_ISA_UINT8 ? 128 : 0) : rand_zp(wdt),
+					 cout, kh, kw, cin_g);
+			p->bias = tens(AXON_ISA_LOC_VA, vb, AXON_ISA_INT32, 0, 1, 1, 1, cout);
+			p->out = to;
+		}
+		{
+			uint8_t *bp = tmem_ptr(&m, AXON_ISA_LOC_VA, vb, 4ull * cout);
+			int big = trand() % 10 == 0;
+
+			for (uint32_t i = 0; i < cout; i++) {
+				int32_t b = big ? (int32_t)((trand() & 0x3fffffff) | 0x40000000) *
+					    (trand() % 2 ? 1 : -1) :
+					    (int32_t)trand_range(-(1 << 18), 1 << 18);
+
+				memcpy(bp + 4 * i, &b, 4);
+			}
+		}
+		bits = 10;
+		for (t = (uint64_t)kh * kw * cin_g * 65025; t >> bits && bits < 31; bits++)
+			;
+		bits -= (int)trand_range(4, 8);
+		p->rq = rqtab(AXON_ISA_LOC_VA, vq, rnd, trand() % 4 ? cout : 1);
+		fill_rq(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8ull * cout), cout, rnd, bits,
+			trand() % 5 == 0);
+		p->stride_h = (uint16_t)sh;
+		p->stride_w = (uint16_t)sw_;
+		p->dilation_h = (uint16_t)dh;
+		p->dilation_w = (uint16_t)dw;
+		p->pad_top = (uint16_t)pt;
+		p->pad_bottom = (uint16_t)pb;
+		p->pad_left = (uint16_t)pl;
+		p->pad_right = (uint16_t)pr;
+		p->groups = G;
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, cache, what, it);
+		if (cache && trand() % 2)	/* rerun: served from the cache */
+			compare(&m, &s, &sw, cache, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.5);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+	cpuk_cache_free(cache);
+}
+
+static void mm_sweep(uint64_t seed, unsigned iters, const char *what, int big)
+{
+	struct sweep sw = { 0 };
+	struct cpuk_cache *cache = cpuk_cache_new();
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t b0 = (uint32_t)trand_range(1, 2), b1 = (uint32_t)trand_range(1, 3);
+		uint32_t M = (uint32_t)trand_range(1, big ? 140 : 9);
+		uint32_t K = (uint32_t)trand_range(1, big ? 700 : 70);
+		uint32_t N = (uint32_t)trand_range(1, big ? 300 : 40);
+		uint8_t adt = trand() % 2 ? AXON_ISA_UINT8 : AXON_ISA_INT8;
+		uint8_t bdt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint8_t odt = out_dts[trand() % 4], rnd = rand_round();
+		int bconst = trand() % 2, btrans = trand() % 3 == 0, astr = trand() % 5 == 0;
+		int nobias = trand() % 4 == 0, a_sram = trand() % 4 == 0, bits;
+		uint32_t ad[4] = { b0, b1, M, K }, as[4], bd[4] = { b0, b1, K, N }, bs[4];
+		uint32_t od[4] = { b0, b1, M, N }, os[4];
+		struct axon_isa_matmul *p;
+		struct axon_isa_tensor ta, tb, to;
+		struct tmem m;
+		struct sb s;
+		uint64_t va, vb, vbi, vq, vo, t, asz;
+
+		as[3] = astr ? 2 : 1;
+		as[2] = K * as[3] + (trand() % 3 == 0 ? 5 : 0);
+		as[1] = as[2] * M;
+		as[0] = as[1] * b1;
+		if (trand() % 5 == 0)
+			as[1] = 0;	/* broadcast a over b1 */
+		if (btrans) {
+			bs[2] = 1;
+			bs[3] = K;
+		} else {
+			bs[3] = 1;
+			bs[2] = N;
+		}
+		bs[1] = bconst ? 0 : K * N;
+		bs[0] = bconst ? 0 : K * N * b1;
+		os[3] = 1;
+		os[2] = N;
+		os[1] = N * M;
+		os[0] = N * M * b1;
+		tmem_init(&m, SRAM_SIZE);
+		ta = tens_s(AXON_ISA_LOC_VA, 0, adt, rand_zp(adt), ad, as);
+		tb = tens_s(AXON_ISA_LOC_VA, 0, bdt,
+			    bconst && trand() % 2 ? (bdt == AXON_ISA_UINT8 ? 128 : 0) : rand_zp(bdt),
+			    bd, bs);
+		to = tens_s(AXON_ISA_LOC_VA, 0, odt, odt == AXON_ISA_INT32 ? 0 : rand_zp(odt),
+			    od, os);
+		asz = tens_span(&ta);
+		if (a_sram && asz > SRAM_SIZE)
+			a_sram = 0;
+		va = a_sram ? 0 : tmem_add(&m, 0x10000, asz, TMEM_R_READ, 0);
+		ta.loc = a_sram ? AXON_ISA_LOC_SRAM : AXON_ISA_LOC_VA;
+		ta.addr = va;
+		tmem_rand(&m, ta.loc, va, asz);
+		vb = tmem_add(&m, 0x1000000, tens_span(&tb), TMEM_R_READ, 0);
+		tmem_rand(&m, AXON_ISA_LOC_VA, vb, tens_span(&tb));
+		tb.addr = vb;
+		vbi = tmem_add(&m, 0x2000000, 4ull * N, TMEM_R_READ, 0);
+		vq = tmem_add(&m, 0x3000000, 8ull * N, TMEM_R_READ, 0);
+		vo = tmem_add(&m, 0x4000000, tens_span(&to), TMEM_R_READ | TMEM_R_WRITE, 0xa5);
+		to.addr = vo;
+		{
+			uint8_t *bp = tmem_ptr(&m, AXON_ISA_LOC_VA, vbi, 4ull * N);
+
+			for (uint32_t i = 0; i < N; i++) {
+				int32_t b = (int32_t)trand_range(-(1 << 20), 1 << 20);
+
+				memcpy(bp + 4 * i, &b, 4);
+			}
+		}
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_MATMUL, struct axon_isa_matmul,
+			   nobias ? AXON_ISA_F_NO_BIAS : 0);
+		p->a = ta;
+		p->b = tb;
+		p->bias = tens(AXON_ISA_LOC_VA, vbi, AXON_ISA_INT32, 0, 1, 1, 1, N);
+		p->out = to;
+		bits = 10;
+		for (t = (uint64_t)K * 65025; t >> bits && bits < 31; bits++)
+			;
+		bits -= (int)trand_range(4, 8);
+		p->rq = rqtab(AXON_ISA_LOC_VA, vq, rnd, trand() % 4 ? N : 1);
+		fill_rq(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8ull * N), N, rnd, bits,
+			trand() % 5 == 0);
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, bconst ? cache : NULL, what, it);
+		if (bconst)
+			compare(&m, &s, &sw, cache, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.5);
+	cpuk_cache_free(cache);
+}
+
+/* Bad scale table entry: the fast kernel declines, the reference faults. */
+static void t_bad_table(void **st)
+{
+	struct sweep sw = { 0 };
+	struct tmem m;
+	struct sb s;
+	struct axon_isa_matmul *p;
+	uint64_t va, vb, vq, vo;
+	int32_t e[2] = { -5, 3 };
+
+	(void)st;
+	trand_seed(77);
+	tmem_init(&m, 0);
+	va = tmem_add(&m, 0x10000, 64, TMEM_R_READ, 0);
+	tmem_rand(&m, AXON_ISA_LOC_VA, va, 64);
+	vb = tmem_add(&m, 0x20000, 64, TMEM_R_READ, 0);
+	tmem_rand(&m, AXON_ISA_LOC_VA, vb, 64);
+	vq = tmem_add(&m, 0x30000, 8, TMEM_R_READ, 0);
+	memcpy(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8), e, 8);
+	vo = tmem_add(&m, 0x40000, 64, TMEM_R_READ | TMEM_R_WRITE, 0);
+	sb_init(&s);
+	p = SB_PUT(&s, AXON_OP_MATMUL, struct axon_isa_matmul, AXON_ISA_F_NO_BIAS);
+	p->a = tens(AXON_ISA_LOC_VA, va, AXON_ISA_UINT8, 3, 1, 1, 8, 8);
+	p->b = tens(AXON_ISA_LOC_VA, vb, AXON_ISA_INT8, 0, 1, 1, 8, 8);
+	p->out = tens(AXON_ISA_LOC_VA, vo, AXON_ISA_UINT8, 0, 1, 1, 8, 8);
+	p->rq = rqtab(AXON_ISA_LOC_VA, vq, AXON_ISA_ROUND_SINGLE, 1);
+	p->act_min = 0;
+	p->act_max = 255;
+	sb_finish(&s);
+	compare(&m, &s, &sw, NULL, "bad table", 0);
+	assert_int_equal(sw.handled, 0);
+	sb_free(&s);
+	tmem_free(&m);
+}
+
+static void t_conv_any(void **st) { (void)st; conv_sweep(C_ANY, 1, 400, "conv general", 0); }
+static void t_conv_pw(void **st) { (void)st; conv_sweep(C_PW, 2, 300, "conv pointwise", 1); }
+static void t_conv_dw(void **st) { (void)st; conv_sweep(C_DW, 3, 300, "conv depthwise", 1); }
+static void t_conv_group(void **st) { (void)st; conv_sweep(C_GROUP, 4, 200, "conv grouped", 0); }
+static void t_conv_big(void **st) { (void)st; conv_sweep(C_BIG, 5, 30, "conv large K", 1); }
+static void t_mm_small(void **st) { (void)st; mm_sweep(6, 400, "matmul small", 0); }
+static void t_mm_big(void **st) { (void)st; mm_sweep(7, 40, "matmul large", 1); }
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_conv_any),
+		cmocka_unit_test(t_conv_pw),
+		cmocka_unit_test(t_conv_dw),
+		cmocka_unit_test(t_conv_group),
+		cmocka_unit_test(t_conv_big),
+		cmocka_unit_test(t_mm_small),
+		cmocka_unit_test(t_mm_big),
+		cmocka_unit_test(t_bad_table),
+	};
+
+	printf("cpu kernels: %s\n", cpuk_supported() ? "AVX-512 VNNI" :
+	       "not supported on this CPU (reference only)");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
