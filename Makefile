@@ -101,6 +101,7 @@ check: deps
 	$(MAKE) checkpatch
 	$(MAKE) sparse
 	$(MAKE) unit
+	$(MAKE) -C tests/conformance check
 	$(MAKE) fuzz-replay
 	$(MAKE) riscv-test
 	$(MAKE) qemu-test

@@ -1218,6 +1218,7 @@ static int emit_op(struct qgraph *q, struct emitted *e, struct eseg *sg, int oi)
 		m->params_loc = AXON_ISA_LOC_VA;
 		m->rounding = (uint8_t)o->rounding;
 		m->eps_term = o->eps_term;
+		m->z_bits = (uint8_t)(o->z_bits == 11 ? 0 : o->z_bits);
 		m->rq.multiplier = o->rq_out.m;
 		m->rq.shift = o->rq_out.s;
 		m->act_min = o->act_min;

@@ -23,9 +23,10 @@ void lut_softmax_table(double beta_scale, uint16_t *t)
  * keeps the products comfortably inside int32 for n <= 1024.
  */
 int lut_layernorm(int n, const double *gamma, const double *beta, double eps,
-		  double sin, double sout, int32_t *params, uint64_t *eps_term, double *real)
+		  double sin, double sout, int zb, int32_t *params, uint64_t *eps_term,
+		  double *real)
 {
-	double gmax = 1e-30, bmax = 1e-30, zmax = sqrt((double)n) * 2048.0 + 1, e;
+	double gmax = 1e-30, bmax = 1e-30, zmax = sqrt((double)n) * ldexp(1, zb) + 1, e;
 	int gs, i;
 
 	for (i = 0; i < n; i++) {
@@ -35,19 +36,19 @@ int lut_layernorm(int n, const double *gamma, const double *beta, double eps,
 			bmax = fabs(beta[i]);
 	}
 	for (gs = 24; gs > -20; gs--) {
-		double g = gmax * ldexp(1, gs), b = bmax * ldexp(1, 11 + gs);
+		double g = gmax * ldexp(1, gs), b = bmax * ldexp(1, zb + gs);
 
 		if (g * zmax + b < 1.0e9 && g < 2.0e9 && b < 1.0e9)
 			break;
 	}
 	for (i = 0; i < n; i++) {
 		params[i] = (int32_t)nearbyint(gamma[i] * ldexp(1, gs));
-		params[n + i] = (int32_t)nearbyint(beta[i] * ldexp(1, 11 + gs));
+		params[n + i] = (int32_t)nearbyint(beta[i] * ldexp(1, zb + gs));
 	}
 	e = eps / (sin * sin) * (double)n * n * n * n;
 	if (!(e >= 0) || e > 1.8e19)
 		return -1;
 	*eps_term = (uint64_t)nearbyint(e);
-	*real = 1.0 / (ldexp(1, 11 + gs) * sout);
+	*real = 1.0 / (ldexp(1, zb + gs) * sout);
 	return 0;
 }

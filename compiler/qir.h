@@ -67,6 +67,7 @@ struct qop {
 	int32_t act_min, act_max;
 	uint32_t out_mult;
 	uint64_t eps_term;
+	int z_bits;		/* LAYERNORM: fraction bits of z (ISA 1.1) */
 	int host_op;		/* Q_HOST: enum axb_host_opcode */
 	int hout[2];		/* Q_HOST: further outputs (qvals), -1 */
 	uint32_t channels, inner;	/* Q_HOST: per-axis parameters */
@@ -125,6 +126,7 @@ void qg_dump(const struct qgraph *q, const char *title);
 /* quant.c */
 struct rq quantize_multiplier(double real);
 double scale_ratio_f32(double xs, double ws, double ys);
+struct rq quantize_multiplier_f32(float s);
 int32_t quantize_f32(float x, float scale, int32_t zp, int dt);
 float dequantize_f32(int32_t q, float scale, int32_t zp);
 int32_t rescale_ref(int64_t v, struct rq r, int rounding);
@@ -158,7 +160,8 @@ int lw_host_dynq(struct qgraph *q, int node);
 /* luts.c */
 void lut_softmax_table(double beta_scale, uint16_t *t);
 int lut_layernorm(int n, const double *gamma, const double *beta, double eps,
-		  double sin, double sout, int32_t *params, uint64_t *eps_term, double *real);
+		  double sin, double sout, int zb, int32_t *params, uint64_t *eps_term,
+		  double *real);
 
 /* passes */
 int place_ops(struct qgraph *q, const char *targets, char *err, size_t errlen);

@@ -8,11 +8,19 @@
  * the ISA's DOUBLE rounding convention and by the 64-bit SINGLE product).
  *
  * Rounding mode per source format (documented choice):
- *   - ONNX QDQ / QOperator graphs (ONNX Runtime references): ROUND_SINGLE.
- *     ONNX Runtime requantizes in float and rounds half to even; single
- *     rounding of the exact product differs only on exact ties.
+ *   - QOperator QLinearConv / QLinearMatMul (ONNX Runtime's kernels):
+ *     ROUND_F32 (ISA 1.1). ORT requantizes the int32 accumulator in
+ *     float32: y = nearbyintf(fl32(acc) * S), S = fl32(fl32(xs * ws) / ys).
+ *     The multiplier is S's 24-bit mantissa exactly
+ *     (quantize_multiplier_f32()), and ROUND_F32 reproduces the float32
+ *     multiply and its ties to even bit for bit.
+ *   - QDQ graphs and every other op (ONNX Runtime's unoptimised reference
+ *     computes DQ -> float op -> Q in float, and QuantizeLinear divides
+ *     by the scale): ROUND_SINGLE, the correctly rounded exact product,
+ *     which differs from the float reference only by its float error.
  *   - TFLite-style sources (none imported yet) would use ROUND_DOUBLE,
  *     which reproduces gemmlowp bit for bit.
+ * Streams are always written as ISA 1.1 (AXON_ISA_VERSION_MINOR).
  */
 #include <math.h>
 
@@ -41,6 +49,32 @@ struct rq quantize_multiplier(double real)
 	}
 	if (r.s < 0) {		/* huge scales cannot be represented */
 		r.m = 0x7fffffff;
+		r.s = 0;
+	}
+	return r;
+}
+
+/*
+ * ROUND_F32 multiplier: the float32 scale @s exactly as m * 2^-sh with
+ * m < 2^24 (its mantissa); scales below 2^-38 lose low bits (sh <= 62).
+ */
+struct rq quantize_multiplier_f32(float s)
+{
+	struct rq r = { 0, 0 };
+	int e;
+	float q;
+
+	if (!(s > 0) || s != s)
+		return r;
+	q = frexpf(s, &e);	/* s = q * 2^e, q in [0.5, 1) */
+	r.m = (int32_t)ldexpf(q, 24);
+	r.s = 24 - e;
+	while (r.s > 62) {
+		r.m >>= 1;
+		r.s--;
+	}
+	if (r.s < 0) {		/* s >= 2^24: not a requantization scale */
+		r.m = (1 << 24) - 1;
 		r.s = 0;
 	}
 	return r;
