@@ -6,6 +6,7 @@
 #   make demo        install deps, build, boot QEMU and show the devices
 #   make check       install deps, build, run every test
 #   make bench       libaxon per-run overhead over raw SUBMIT + wait (QEMU)
+#   make bench-cpu   cpu backend latency, reference vs fast kernels vs ONNX Runtime
 #   make modules     build axon.ko against KDIR
 #   make qemu-test T=name   run one kselftest binary in the guest
 #                    (EMULATE=npu,dsp sets axon.ko's emulate=; see
@@ -29,7 +30,7 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo bench clean \
+	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo bench bench-cpu clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check \
 	ship-check tools/axon-trace
 
@@ -111,6 +112,13 @@ check: deps
 # in the guest (tests/runtime-guest/bench_overhead.c); prints the ratios.
 bench: modules userspace
 	$(TOP)/tests/qemu/run.sh --bench
+
+# cpu backend latency: reference vs fast kernels (runtime/src/cpu_kernels.c)
+# vs ONNX Runtime from npm, 1 thread; first checks the fast kernels are
+# byte-identical on every model case (tools/bench-cpu/).
+bench-cpu: userspace
+	BUILD=$(BUILD) $(TOP)/tools/bench-cpu/identity.sh
+	BUILD=$(BUILD) $(TOP)/tools/bench-cpu/bench.sh
 
 demo: deps
 	$(MAKE) modules
