@@ -804,7 +804,9 @@ static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
 						}
 						s = in->p + off4(in, pn[i], (uint64_t)iy,
 								 (uint64_t)ix, c0);
-						if (in->s[3] == 1)
+						if (in->s[3] == 1 && !xr)
+							memcpy(d, s, cin_g);
+						else if (in->s[3] == 1)
 							for (uint32_t c = 0; c < cin_g; c++)
 								d[c] = s[c] ^ xr;
 						else
