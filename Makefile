@@ -47,7 +47,7 @@ modules:
 
 # Userspace sub-builds. Each subdirectory owns its Makefile; a part that
 # does not exist yet is skipped.
-SUBDIRS := firmware runtime compiler tools tools/axon-trace \
+SUBDIRS := firmware runtime compiler tools tools/axon-trace tools/bench \
 	   tests/runtime-guest tests/demo
 userspace: $(SUBDIRS)
 $(SUBDIRS):
