@@ -650,6 +650,7 @@ int axon_ioctl_submit(struct drm_device *drm, void *data,
 	struct drm_axon_submit *args = data;
 	struct axon_submit_job *sjs = NULL;
 	struct drm_exec exec;
+	bool config_locked = false;
 	struct axon_ctx *ctx;
 	u32 i, count;
 	int ret;
@@ -715,6 +716,22 @@ int axon_ioctl_submit(struct drm_device *drm, void *data,
 		ret = -ECANCELED;
 		goto out_unlock;
 	}
+	/*
+	 * A device that needs a configuration: CONFIG_LOAD checks that no job
+	 * is in flight under config_lock, so the check above is repeated and
+	 * the jobs are counted in flight under it too.
+	 */
+	if (adev->caps & DRM_AXON_CAP_CONFIG_LOAD) {
+		ret = mutex_lock_interruptible(&adev->config_lock);
+		if (ret)
+			goto out_unlock;
+		config_locked = true;
+		if (!(adev->state & DRM_AXON_STATE_CONFIGURED)) {
+			drm_dbg(drm, "SUBMIT: device has no configuration loaded\n");
+			ret = -ENODATA;
+			goto out_unlock;
+		}
+	}
 	for (i = 0; i < count; i++) {
 		drm_sched_job_arm(&sjs[i].job->base);
 		sjs[i].job->seqno = ctx->submitted_seqno + 1 + i;
@@ -731,6 +748,8 @@ int axon_ioctl_submit(struct drm_device *drm, void *data,
 	args->seqno = ctx->submitted_seqno;
 
 out_unlock:
+	if (config_locked)
+		mutex_unlock(&adev->config_lock);
 	mutex_unlock(&ctx->submit_lock);
 out_exec:
 	drm_exec_fini(&exec);
