@@ -647,6 +647,46 @@ struct drm_axon_blob_header {
 	__u32 reserved;
 };
 
+/** @DRM_AXON_DPU_CONFIG_FORMAT: &drm_axon_dpu_config.format understood. */
+#define DRM_AXON_DPU_CONFIG_FORMAT	1
+
+/**
+ * struct drm_axon_dpu_config - payload of a DPU configuration blob
+ *
+ * A configuration file (axon/dpu-config.bin) is a &struct
+ * drm_axon_blob_header (kind %DRM_AXON_BLOB_CONFIG, device type
+ * %DRM_AXON_DEVICE_TYPE_DPU, @payload_crc32 over what follows it) followed
+ * by this payload, little-endian. It describes the FPGA overlay the
+ * configuration loads: what it computes (@ops, @dtypes) with which
+ * resources (@engine_count, @sram_size). A real DPU backend would program
+ * the overlay from the bytes that follow (@size onwards); the emulated DPU
+ * implements one fixed overlay, and its kernel checks the header and the
+ * checksum only. Userspace (libaxon's axon_device_load_config(), axon-smi
+ * config-load) also checks this payload against the device's reported
+ * profile (&drm_axon_device_info) before loading it. The default file is
+ * generated at build time by firmware/tools/mkdpuconfig.c.
+ */
+struct drm_axon_dpu_config {
+	/** @format: %DRM_AXON_DPU_CONFIG_FORMAT. */
+	__u32 format;
+	/** @size: bytes of this structure in the file, at least 72. */
+	__u32 size;
+	/** @ops: DRM_AXON_OP_* the overlay implements. */
+	__u64 ops;
+	/** @sram_size: on-chip SRAM the overlay uses per engine, bytes. */
+	__u64 sram_size;
+	/** @dtypes: DRM_AXON_DTYPE_* the overlay computes on. */
+	__u32 dtypes;
+	/** @engine_count: engines (compute pipelines) of the overlay. */
+	__u32 engine_count;
+	/** @macs_per_cycle: int8 multiply-accumulates per cycle and engine. */
+	__u32 macs_per_cycle;
+	/** @clock_khz: overlay clock. */
+	__u32 clock_khz;
+	/** @name: overlay name, NUL-terminated. */
+	char name[32];
+};
+
 /**
  * struct drm_axon_config_load - argument of %DRM_IOCTL_AXON_CONFIG_LOAD
  *
