@@ -3,6 +3,8 @@
  * axon-smi: list axon devices, their clients (DRM fdinfo) and the module.
  *   axon-smi [--json]                    device table, clients, module
  *   axon-smi load --emulate npu,dsp,dpu  insert axon.ko (root only)
+ *   axon-smi config-load FILE [--device accelN]
+ *                                        load a DPU configuration (root only)
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -24,6 +26,21 @@ static void ver(char *b, size_t n, uint32_t v)
 	snprintf(b, n, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, v & 0xffff);
 }
 
+/* Devices that need a configuration (DPU): whether they have one. */
+static const char *config_note(const struct axon_device_info *d)
+{
+	static char b[48];
+	char v[16];
+
+	if (!(d->caps & AXON_CAP_CONFIG_LOAD))
+		return "";
+	if (!(d->state & AXON_STATE_CONFIGURED))
+		return " (unconfigured)";
+	ver(v, sizeof(v), d->config_version);
+	snprintf(b, sizeof(b), " (config %s)", v);
+	return b;
+}
+
 static void print_devices(void)
 {
 	struct axon_device_info d[64];
@@ -43,16 +60,18 @@ static void print_devices(void)
 		if (json)
 			printf("%s{\"name\": \"%s\", \"path\": \"%s\", \"type\": \"%s\", \"engines\": %u, "
 			       "\"sram_size\": %llu, \"fw_version\": \"%s\", \"isa_version\": \"%s\", "
-			       "\"caps\": %llu, \"ops\": %llu, \"state\": %u, \"available\": %s}",
+			       "\"caps\": %llu, \"ops\": %llu, \"state\": %u, \"config_version\": %u, "
+			       "\"available\": %s}",
 			       i ? ", " : "", d[i].name, d[i].path, axon_device_type_name(d[i].type),
 			       d[i].engines, (unsigned long long)d[i].sram_size, fw, isa,
 			       (unsigned long long)d[i].caps, (unsigned long long)d[i].ops,
-			       d[i].state, d[i].available ? "true" : "false");
+			       d[i].state, d[i].config_version, d[i].available ? "true" : "false");
 		else
-			printf("%-8s %-4s %-7u %10llu %-9s %-9s 0x%llx%s\n", d[i].name,
+			printf("%-8s %-4s %-7u %10llu %-9s %-9s 0x%llx%s%s\n", d[i].name,
 			       axon_device_type_name(d[i].type), d[i].engines,
 			       (unsigned long long)d[i].sram_size / 1024, fw, isa,
-			       (unsigned long long)d[i].caps, d[i].available ? "" : " (no access)");
+			       (unsigned long long)d[i].caps, config_note(&d[i]),
+			       d[i].available ? "" : " (no access)");
 	}
 	if (json)
 		printf("], ");
@@ -235,8 +254,58 @@ static int do_load(const char *emulate)
 	return rc < 0;
 }
 
+static int do_config_load(const char *file, const char *spec)
+{
+	struct axon_device_info info;
+	axon_device *dev;
+	char v[16];
+	int rc;
+
+	rc = axon_device_open(spec ? spec : "dpu", &dev);
+	if (rc) {
+		fprintf(stderr, "axon-smi: %s\n", axon_last_error());
+		return 1;
+	}
+	rc = axon_device_load_config(dev, file, NULL, 0);
+	if (rc) {
+		fprintf(stderr, "axon-smi: config-load: %s (%s)\n", axon_last_error(),
+			axon_status_name(rc));
+		if (rc == AXON_E_PERM)
+			fprintf(stderr, "axon-smi: try: sudo axon-smi config-load %s%s%s\n",
+				file, spec ? " --device " : "", spec ? spec : "");
+		axon_device_close(dev);
+		return 1;
+	}
+	if (!axon_device_query(dev, &info)) {
+		ver(v, sizeof(v), info.config_version);
+		printf("%s (%s): configuration %s version %s loaded\n", info.name,
+		       axon_device_type_name(info.type), file, v);
+	}
+	axon_device_close(dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "config-load")) {
+		const char *file = NULL, *spec = NULL;
+
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--device") && i + 1 < argc)
+				spec = argv[++i];
+			else if (!strncmp(argv[i], "--device=", 9))
+				spec = argv[i] + 9;
+			else if (argv[i][0] != '-' && !file)
+				file = argv[i];
+			else
+				file = NULL, i = argc;
+		}
+		if (!file) {
+			fprintf(stderr, "usage: axon-smi config-load FILE [--device accelN]\n");
+			return 2;
+		}
+		return do_config_load(file, spec);
+	}
 	if (argc > 1 && !strcmp(argv[1], "load")) {
 		const char *em = NULL;
 
@@ -256,7 +325,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
 		} else {
-			fprintf(stderr, "usage: axon-smi [--json] | axon-smi load --emulate LIST\n");
+			fprintf(stderr, "usage: axon-smi [--json] | axon-smi load --emulate LIST | axon-smi config-load FILE [--device accelN]\n");
 			return 2;
 		}
 	}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The accel backend's device side: open, query, context. */
+/* The accel backend's device side: open, query, contexts, configuration. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,23 +47,60 @@ int accel_query(int fd, struct axon_device_info *info)
 	info->fw_version = di.fw_version;
 	info->isa_version = di.isa_version;
 	info->state = di.state;
+	info->config_version = di.config_version;
 	info->available = 1;
 	return 0;
 }
 
-static int ctx_create(axon_device *dev)
+/* A new context at normal priority. */
+int accel_ctx_create(axon_device *dev, uint32_t *id)
 {
 	struct drm_axon_ctx_create c;
 
-	if (!(dev->info.caps & DRM_AXON_CAP_SUBMIT))
-		return 0;	/* runs will report AXON_E_UNSUPPORTED */
 	memset(&c, 0, sizeof(c));
 	c.priority = DRM_AXON_CTX_PRIORITY_NORMAL;
-	if (drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_CREATE, &c))
-		return axon_err_errno(axon_status_from_errno(errno), errno,
-				      "%s: context creation", dev->info.name);
-	dev->ctx_id = c.ctx_id;
+	if (drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_CREATE, &c)) {
+		int err = errno, rc;
+
+		rc = axon_err_errno(axon_status_from_errno(err), err,
+				    "%s: context creation", dev->info.name);
+		errno = err;	/* ENOSPC: out of contexts, see run_ctx_get() */
+		return rc;
+	}
+	*id = c.ctx_id;
 	return 0;
+}
+
+void accel_ctx_destroy(axon_device *dev, uint32_t id)
+{
+	struct drm_axon_ctx_destroy d;
+
+	if (!id || dev->fd < 0)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.ctx_id = id;
+	drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_DESTROY, &d);	/* ENODEV: gone */
+}
+
+/*
+ * The device's shared context, for runs that could not get one of their
+ * own (the file is out of contexts): created on first use; replaced when
+ * it is still @banned (0: just get it).
+ */
+int accel_shared_ctx(axon_device *dev, uint32_t banned, uint32_t *id)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	if (banned && dev->ctx_id == banned) {
+		accel_ctx_destroy(dev, dev->ctx_id);
+		dev->ctx_id = 0;
+	}
+	if (!dev->ctx_id)
+		rc = accel_ctx_create(dev, &dev->ctx_id);
+	*id = dev->ctx_id;
+	pthread_mutex_unlock(&dev->lock);
+	return rc;
 }
 
 int accel_open(axon_device *dev, const char *path)
@@ -86,41 +123,18 @@ int accel_open(axon_device *dev, const char *path)
 	q.data = (uintptr_t)&di;
 	if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_QUERY, &q))
 		dev->va_alignment = di.va_alignment;
-	rc = ctx_create(dev);
-	if (rc)
-		goto fail;
-	return 0;
+	return 0;	/* contexts are created by the runs, when they submit */
 fail:
 	close(dev->fd);
 	dev->fd = -1;
 	return rc;
 }
 
-/* After a fault the kernel bans the context: replace it (dev->lock held). */
-int accel_recover_ctx(axon_device *dev)
-{
-	struct drm_axon_ctx_destroy d;
-
-	if (dev->ctx_id) {
-		memset(&d, 0, sizeof(d));
-		d.ctx_id = dev->ctx_id;
-		drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_DESTROY, &d);
-		dev->ctx_id = 0;
-	}
-	return ctx_create(dev);
-}
-
 void accel_close(axon_device *dev)
 {
-	struct drm_axon_ctx_destroy d;
-
 	if (dev->fd < 0)
 		return;
-	if (dev->ctx_id) {
-		memset(&d, 0, sizeof(d));
-		d.ctx_id = dev->ctx_id;
-		drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_DESTROY, &d);
-	}
+	accel_ctx_destroy(dev, dev->ctx_id);
 	close(dev->fd);
 	dev->fd = -1;
 }

@@ -296,5 +296,15 @@ AXON_EXPORT int axon_device_query(axon_device *dev, struct axon_device_info *inf
 	if (!dev || !info)
 		return axon_err(AXON_E_INVALID, "axon_device_query: NULL argument");
 	*info = dev->info;
+	if (dev->kind == DEV_ACCEL) {
+		/* The state (DPU configured) changes: read it afresh. */
+		struct axon_device_info now = dev->info;
+		int rc = accel_query(dev->fd, &now);
+
+		if (rc)
+			return rc;
+		info->state = now.state;
+		info->config_version = now.config_version;
+	}
 	return 0;
 }

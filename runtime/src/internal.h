@@ -31,10 +31,14 @@ struct axon_device {
 	struct axon_device_info info;
 	/* accel */
 	int fd;
+	/*
+	 * Runs submit to contexts of their own (struct run_ctx); this shared
+	 * one is only created, lazily, when the file runs out of contexts.
+	 */
 	uint32_t ctx_id;
 	uint64_t va_alignment;
-	pthread_mutex_t lock;	/* ctx recreation, engine round robin */
-	unsigned int next_engine;
+	pthread_mutex_t lock;	/* shared context creation and recreation */
+	atomic_uint next_engine;	/* engine round robin */
 };
 
 void device_get(axon_device *dev);
@@ -49,7 +53,11 @@ int cpu_open(axon_device *dev);
 int accel_open(axon_device *dev, const char *path);
 void accel_close(axon_device *dev);
 int accel_query(int fd, struct axon_device_info *info);
-int accel_recover_ctx(axon_device *dev);
+int accel_ctx_create(axon_device *dev, uint32_t *id);
+void accel_ctx_destroy(axon_device *dev, uint32_t id);
+int accel_shared_ctx(axon_device *dev, uint32_t banned, uint32_t *id);
+int accel_load_config(axon_device *dev, const void *blob, size_t size,
+		      const char *what);
 
 /* ------------------------------------------------------------------ */
 enum buf_kind { BUF_CPU_MEMFD, BUF_CPU_DMABUF, BUF_ACCEL_BO };
@@ -177,8 +185,25 @@ struct seg_exec {
 	int dirty;
 };
 
+/*
+ * A run's kernel context on one accel device: created at its first submit
+ * there, destroyed with the run, so a fault in one run (which bans its
+ * context and cancels that context's queued jobs) never touches another
+ * run's jobs. After a ban the next submit replaces it; the banned one is
+ * kept (@retired) until then so the failed run can still read its fault.
+ */
+#define RUN_MAX_CTX 5		/* primary device + axon_model.extra[4] */
+struct run_ctx {
+	axon_device *dev;
+	uint32_t id;
+	uint32_t retired;	/* banned context kept for its fault details */
+	int shared;		/* @id is dev->ctx_id (out of contexts) */
+};
+
 struct axon_run {
 	axon_model *model;
+	struct run_ctx ctx[RUN_MAX_CTX];
+	uint32_t nctx;
 	struct binding *bind;	/* [nin + nout] */
 	axon_buffer *arena;	/* arena on the primary device (or cpu) */
 	void *arena_host;	/* cpu arena */
@@ -207,6 +232,7 @@ int accel_submit_segment(axon_run *run, uint32_t s, int wait_prev_syncobj,
 int accel_wait_segment(axon_run *run, uint32_t s, int64_t timeout_ns);
 int accel_fence_fd(axon_run *run, uint32_t s, int *fd);
 void accel_release_segment(axon_run *run, uint32_t s);
+void accel_release_contexts(axon_run *run);
 
 /* slot memory resolution shared by both backends */
 axon_buffer *run_slot_buffer(axon_run *run, uint32_t s, uint32_t k,

@@ -105,6 +105,7 @@ AXON_EXPORT void axon_run_free(axon_run *r)
 	if (r->submitted)
 		axon_run_wait(r, -1);
 	release_exec(r);
+	accel_release_contexts(r);
 	for (uint32_t i = 0; r->bind && i < r->model->nin + r->model->nout; i++)
 		unbind(&r->bind[i]);
 	buffer_put(r->arena);

@@ -131,6 +131,70 @@ static int import_prev(axon_run *r, uint32_t s, axon_device *dev, uint32_t *tmp)
 	return rc;
 }
 
+/* The run's context slot for @dev (created by run_ctx_get). */
+static struct run_ctx *run_ctx_slot(axon_run *r, axon_device *dev)
+{
+	for (uint32_t i = 0; i < r->nctx; i++)
+		if (r->ctx[i].dev == dev)
+			return &r->ctx[i];
+	if (r->nctx == RUN_MAX_CTX)
+		return NULL;
+	r->ctx[r->nctx].dev = dev;
+	return &r->ctx[r->nctx++];
+}
+
+/*
+ * The context the run submits to on @dev: its own, created at its first
+ * submit there (one CTX_CREATE per run and device, none per execution);
+ * the device's shared one when the file has no context left (ENOSPC).
+ */
+static int run_ctx_get(axon_run *r, axon_device *dev, struct run_ctx **out)
+{
+	struct run_ctx *c = run_ctx_slot(r, dev);
+	int rc;
+
+	if (!c)
+		return axon_err(AXON_E_INVALID, "run uses more than %d devices", RUN_MAX_CTX);
+	*out = c;
+	if (c->id)
+		return 0;
+	rc = accel_ctx_create(dev, &c->id);
+	if (rc == AXON_E_NOMEM || (rc && errno == ENOSPC)) {
+		c->shared = 1;
+		return accel_shared_ctx(dev, 0, &c->id);
+	}
+	return rc;
+}
+
+/* After SUBMIT failed with ECANCELED: the context is banned, replace it. */
+static int run_ctx_replace(axon_run *r, struct run_ctx *c)
+{
+	uint32_t banned = c->id;
+
+	(void)r;
+	if (c->shared)
+		return accel_shared_ctx(c->dev, banned, &c->id);
+	/* Keep the banned one until the next ban or the run's end: its fault
+	 * details stay readable. */
+	accel_ctx_destroy(c->dev, c->retired);
+	c->retired = banned;
+	c->id = 0;
+	return accel_ctx_create(c->dev, &c->id);
+}
+
+void accel_release_contexts(axon_run *r)
+{
+	for (uint32_t i = 0; i < r->nctx; i++) {
+		struct run_ctx *c = &r->ctx[i];
+
+		accel_ctx_destroy(c->dev, c->retired);
+		if (!c->shared)
+			accel_ctx_destroy(c->dev, c->id);
+		memset(c, 0, sizeof(*c));
+	}
+	r->nctx = 0;
+}
+
 int accel_submit_segment(axon_run *r, uint32_t s, int chain, uint32_t unused,
 			 axon_device *prev)
 {
@@ -141,6 +205,7 @@ int accel_submit_segment(axon_run *r, uint32_t s, int chain, uint32_t unused,
 	struct drm_axon_sync in = { 0 }, out = { 0 };
 	struct drm_axon_submit sub;
 	struct drm_axon_job job;
+	struct run_ctx *ctx = NULL;
 	uint32_t nbo = 0, tmp = 0;
 	int rc = 0, tries = 0;
 
@@ -182,25 +247,26 @@ int accel_submit_segment(axon_run *r, uint32_t s, int chain, uint32_t unused,
 	job.in_sync_count = in.handle ? 1 : 0;
 	job.out_syncs = (uintptr_t)&out;
 	job.out_sync_count = 1;
+	rc = run_ctx_get(r, dev, &ctx);
+	if (rc)
+		goto out;
+	job.engine = dev->info.engines ?
+		     atomic_fetch_add(&dev->next_engine, 1) % dev->info.engines : 0;
 retry:
-	pthread_mutex_lock(&dev->lock);
-	job.engine = dev->info.engines ? dev->next_engine++ % dev->info.engines : 0;
 	memset(&sub, 0, sizeof(sub));
-	sub.ctx_id = dev->ctx_id;
+	sub.ctx_id = ctx->id;
 	sub.jobs = (uintptr_t)&job;
 	sub.job_count = 1;
 	sub.job_stride = sizeof(job);
 	if (drmIoctl(dev->fd, DRM_IOCTL_AXON_SUBMIT, &sub)) {
 		int err = errno;
 
-		if (err == ECANCELED && tries++ == 0 && !accel_recover_ctx(dev)) {
-			pthread_mutex_unlock(&dev->lock);
+		/* An earlier execution of this run faulted: a fresh context. */
+		if (err == ECANCELED && tries++ == 0 && !run_ctx_replace(r, ctx))
 			goto retry;
-		}
-		pthread_mutex_unlock(&dev->lock);
 		if (err == ENODATA)
 			rc = axon_err(AXON_E_UNSUPPORTED,
-				      "%s (%s) has no configuration loaded: install /lib/firmware/axon/dpu-config.bin or load one with DRM_IOCTL_AXON_CONFIG_LOAD (segment %u)",
+				      "%s (%s) has no configuration loaded: install /lib/firmware/axon/dpu-config.bin and reload axon.ko, or load one with axon-smi config-load / axon_device_load_config() (segment %u)",
 				      dev->info.name, axon_device_type_name(dev->info.type), s);
 		else if (err == ENODEV)
 			rc = axon_err(AXON_E_NODEV, "%s: device removed (segment %u)",
@@ -213,7 +279,6 @@ retry:
 	e->seqno = sub.seqno;
 	e->ctx_id = sub.ctx_id;
 	e->chained = in.handle != 0;
-	pthread_mutex_unlock(&dev->lock);
 out:
 	if (tmp)
 		drmSyncobjDestroy(dev->fd, tmp);
@@ -295,7 +360,6 @@ int accel_wait_segment(axon_run *r, uint32_t s, int64_t timeout_ns)
 		uint64_t va = 0;
 
 		memset(&cs, 0, sizeof(cs));
-		pthread_mutex_lock(&dev->lock);
 		cs.ctx_id = e->ctx_id;
 		/* The context's first fault is this job's when the seqnos agree. */
 		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CTX_STATUS, &cs) && cs.fault &&
@@ -311,7 +375,6 @@ int accel_wait_segment(axon_run *r, uint32_t s, int64_t timeout_ns)
 		 * ECANCELED): not here, so that the earlier segments of this run
 		 * can still read their fault details.
 		 */
-		pthread_mutex_unlock(&dev->lock);
 		close(sf);
 		if (isa) {
 			snprintf(buf, sizeof(buf), "%s (%s)", why, isa_status_name(isa));

@@ -11,7 +11,10 @@
  *   - a pipeline across two devices (sync_file chaining), async + fence fd;
  *   - fault details (segment, packet, ISA status, source node), and the
  *     error of an unconfigured DPU;
- *   - 8 threads x 200 runs on one device;
+ *   - 8 threads x 200 runs on one device; fault isolation between runs;
+ *   - the DPU configuration: dpu-config.bin at probe, malformed files,
+ *     axon_device_load_config() / axon-smi config-load as root and not
+ *     (config_tests.c);
  *   - device removal (driver unbind) while runs are in flight.
  * Named so that it runs after the kernel's axon_* kselftests (it configures
  * the DPU).
@@ -38,6 +41,7 @@
 
 #include "axon/axon.h"
 #include "drm/axon_accel.h"
+#include "guest.h"
 #include "json_check.h"
 #include "pkgs.h"
 
@@ -50,8 +54,7 @@
 /* TAP */
 static int n_tests, n_failed;
 
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
+void diag(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,8 +66,7 @@ static void diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static int result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int result(int ok, const char *fmt, ...)
+int result(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,28 +81,11 @@ static int result(int ok, const char *fmt, ...)
 	return ok;
 }
 
-static void skip(const char *name, const char *why)
+void skip(const char *name, const char *why)
 {
 	printf("ok %d %s # SKIP %s\n", ++n_tests, name, why);
 	fflush(stdout);
 }
-
-/* Within a test: report and bail out on the first failed check. */
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		diag("%s:%d: %s failed", __FILE__, __LINE__, #cond);	\
-		diag(__VA_ARGS__);					\
-		goto fail;						\
-	}								\
-} while (0)
-#define CHECK_OK(call) do {						\
-	int rc_ = (call);						\
-	if (rc_) {							\
-		diag("%s:%d: %s: %s: %s", __FILE__, __LINE__, #call,	\
-		     axon_status_name(rc_), axon_last_error());		\
-		goto fail;						\
-	}								\
-} while (0)
 
 static uint64_t now_ms(void)
 {
@@ -114,7 +99,7 @@ static uint64_t now_ms(void)
 /* Devices */
 static const char *const type_names[] = { "npu", "dsp", "dpu" };
 
-static int find_info(uint32_t type, struct axon_device_info *out)
+int find_info(uint32_t type, struct axon_device_info *out)
 {
 	struct axon_device_info infos[16];
 	int n = axon_device_list(infos, 16);
@@ -242,7 +227,7 @@ fail:
 	result(0, "enumeration");
 }
 
-static char *run_cmd(const char *cmd)
+char *run_cmd(const char *cmd)
 {
 	FILE *f = popen(cmd, "r");
 	size_t cap = 1 << 16, n = 0;
@@ -1052,6 +1037,8 @@ int main(void)
 		return 4;
 	}
 	test_dpu_unconfigured();
+	test_config_firmware();
+	test_config_load();
 	if (configure_dpu())
 		diag("the dpu could not be configured");
 	test_enumeration();
@@ -1065,6 +1052,7 @@ int main(void)
 	test_dmabuf_binding("dpu", AXB_DEV_DPU, 1);
 	test_async_fence();
 	test_fault();
+	test_fault_isolation();
 	test_threads();
 	test_unbind();
 	printf("1..%d\n", n_tests);

@@ -88,6 +88,7 @@ enum axon_device_type {
 #define AXON_CAP_EMULATED	(1ull << 0)
 #define AXON_CAP_DMABUF_IMPORT	(1ull << 1)
 #define AXON_CAP_SUBMIT		(1ull << 2)
+#define AXON_CAP_CONFIG_LOAD	(1ull << 7)	/* needs a configuration (DPU) */
 #define AXON_CAP_SYNC_FILE	(1ull << 62)	/* run fences are sync_files */
 #define AXON_CAP_CPU		(1ull << 63)	/* the in-process CPU backend */
 
@@ -106,10 +107,13 @@ struct axon_device_info {
 	uint32_t fw_version;	/* DRM_AXON_VERSION() encoded; cpu: firmware lib */
 	uint32_t isa_version;	/* DRM_AXON_VERSION() encoded */
 	uint32_t driver_version;	/* DRM_AXON_VERSION(major, minor, patch) */
-	uint32_t state;		/* DRM_AXON_STATE_* (e.g. DPU configured) */
+	uint32_t state;		/* AXON_STATE_* (DRM_AXON_STATE_*) */
 	uint32_t available;	/* 1 if it can be opened (node present, readable) */
-	uint32_t pad;
+	uint32_t config_version;	/* DPU: loaded configuration, 0 if none */
 };
+
+/* axon_device_info.state bits (mirror DRM_AXON_STATE_*). */
+#define AXON_STATE_CONFIGURED	(1u << 0)	/* a configuration is loaded */
 
 /** Short name of a device type: "npu", "dsp", "dpu", "cpu" or "?". */
 const char *axon_device_type_name(uint32_t type);
@@ -137,8 +141,37 @@ int axon_device_list(struct axon_device_info *infos, int max);
 int axon_device_open(const char *spec, axon_device **out);
 /** Close a device (objects still referring to it keep it alive). */
 void axon_device_close(axon_device *dev);
-/** Describe an open device. */
+/**
+ * axon_device_query() - describe an open device. @state and
+ * @config_version are read from the device at each call.
+ */
 int axon_device_query(axon_device *dev, struct axon_device_info *info);
+
+/**
+ * axon_device_load_config() - load a configuration into a device that
+ * needs one before it runs jobs (a DPU: AXON_CAP_CONFIG_LOAD in caps)
+ * @dev: the device
+ * @path: a configuration file (e.g. /lib/firmware/axon/dpu-config.bin),
+ *	or NULL to load @data
+ * @data: the configuration blob in memory, when @path is NULL
+ * @size: bytes at @data
+ *
+ * The blob (struct drm_axon_blob_header + struct drm_axon_dpu_config, see
+ * drm/axon_accel.h) is checked first: header, checksum, device type, and
+ * that the overlay it describes fits the device (ops, data types, SRAM,
+ * engines); then it is loaded for every user of the device
+ * (DRM_IOCTL_AXON_CONFIG_LOAD). The kernel loads
+ * /lib/firmware/axon/dpu-config.bin by itself at probe when it exists.
+ *
+ * Needs CAP_SYS_ADMIN (root): AXON_E_PERM otherwise. Returns
+ * AXON_E_FORMAT for a malformed or unfitting blob, AXON_E_UNSUPPORTED for
+ * a device that takes no configuration (npu, dsp, cpu), AXON_E_BUSY while
+ * jobs are queued or running on the device, AXON_E_IO for an unreadable
+ * file. Thread safety: like every device call; runs submitted concurrently
+ * may make it fail with AXON_E_BUSY.
+ */
+int axon_device_load_config(axon_device *dev, const char *path,
+			    const void *data, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* Buffers                                                              */
