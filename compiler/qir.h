@@ -134,7 +134,8 @@ int32_t rescale_ref(int64_t v, struct rq r, int rounding);
 /* lowering */
 int lower_graph(struct qgraph *q);	/* lower_qdq.c: both forms */
 int lower_qop_node(struct qgraph *q, int node);	/* lower_qop.c: 1 handled, 0 not, -1 error */
-/* helpers shared by the lowerings (lower_qdq.c) */
+/* helpers shared by the lowerings (lower_qval.c, lower_conv.c, lower_matmul.c,
+ * lower_eltwise.c, lower_pool.c, lower_lut.c) */
 int lw_get_q(struct qgraph *q, int vi);
 int lw_const_q(struct qgraph *q, int vi, double scale_hint, int dt_hint);
 int lw_conv(struct qgraph *q, const struct node *n, int x, int wv, const double *wsc,

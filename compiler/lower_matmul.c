@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/* axonc QDQ lowering: MatMul / Gemm -> MATMUL. */
+#include <stdlib.h>
+
+#include "lower_qdq.h"
+
+int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const,
+	      const int8_t *wkn, int wdt, int64_t K, int64_t N, const double *wsc,
+	      int32_t wzp, const int32_t *bacc, double so, int32_t zo, int odt, int out_i32)
+{
+	const struct qval *av = &q->v[a];
+	int64_t od[MAX_RANK], i, bd[4] = { 1, 1, 1, N }, kd[4] = { 1, 1, K, N };
+	int rank, out, o, bias, r_ok;
+	struct rq *r;
+	double sb;
+
+	if (b_const)
+		bq = qg_const(q, "weights", wdt, 1.0, wzp, 4, kd, wkn);
+	sb = q->v[bq].scale;
+	rank = av->rank;
+	if (b_const) {
+		for (i = 0; i < rank; i++)
+			od[i] = av->dims[i];
+		od[rank - 1] = N;
+	} else {
+		const struct qval *bv = &q->v[bq];
+		int rb = bv->rank;
+
+		rank = av->rank > rb ? av->rank : rb;
+		for (i = 0; i < rank; i++) {
+			int64_t da = i - (rank - av->rank) >= 0 ? av->dims[i - (rank - av->rank)] : 1;
+			int64_t db = i - (rank - rb) >= 0 ? bv->dims[i - (rank - rb)] : 1;
+
+			od[i] = da > db ? da : db;
+		}
+		od[rank - 2] = av->dims[av->rank - 2];
+		od[rank - 1] = bv->dims[rb - 1];
+	}
+	(void)r_ok;
+	bias = qg_const(q, "bias", AXON_ISA_INT32, 1.0, 0, 4, bd, bacc);
+	out = out_act(q, n->name, out_i32 ? AXON_ISA_INT32 : odt, out_i32 ? 1.0 : so,
+		      out_i32 ? 0 : zo, rank, od, 0);
+	o = new_op(q, Q_MATMUL, n, NULL, out);
+	q->o[o].in[0] = a;
+	q->o[o].in[1] = bq;
+	q->o[o].in[2] = bias;
+	r = xcalloc((size_t)N, sizeof(*r));
+	for (i = 0; i < N; i++)
+		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
+			q->f32_scales ?
+			quantize_multiplier_f32((float)scale_ratio_f32(av->scale, wsc ? wsc[i] : sb, so)) :
+			quantize_multiplier(av->scale * (wsc ? wsc[i] : sb) / so);
+	if (q->f32_scales && !out_i32)	/* ORT's float32 requantization, see quant.c */
+		q->o[o].rounding = AXON_ISA_ROUND_F32;
+	q->o[o].aux = rq_table(q, "rq", r, (int)N);
+	q->o[o].aux_count = (int)N;
+	free(r);
+	q->o[o].macs = (uint64_t)(qv_nelem(&q->v[out]) * K);
+	return out;
+}
