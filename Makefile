@@ -30,7 +30,7 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check demo bench bench-cpu clean \
+	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check check-steps demo bench bench-cpu clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check \
 	ship-check tools/axon-trace
 
@@ -96,7 +96,14 @@ sparse:
 qemu-test: modules kselftest userspace
 	$(TOP)/tests/qemu/run.sh $(if $(T),--test $(T)) $(if $(EMULATE),--emulate $(EMULATE))
 
-check: deps
+# Every test, its output also in $(BUILD)/check.log, closed by the totals
+# of all suites (tools/check-summary.sh).
+check:
+	@mkdir -p $(BUILD)
+	set -o pipefail; $(MAKE) check-steps 2>&1 | tee $(BUILD)/check.log
+	@$(TOP)/tools/check-summary.sh $(BUILD)/check.log
+
+check-steps: deps
 	$(MAKE) modules
 	$(MAKE) userspace
 	$(MAKE) checkpatch

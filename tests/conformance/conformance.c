@@ -155,6 +155,9 @@ out:
 	return ret;
 }
 
+/* Cases and node tests that met their target, for the totals line. */
+static int passed_total;
+
 static int model_cases(axon_device *dev, const char *dir, const char *target, const char *tmp)
 {
 	struct dirent **ents;
@@ -289,6 +292,7 @@ static int model_cases(axon_device *dev, const char *dir, const char *target, co
 		       classifier ? (argmax_ok ? "ok" : "DIFF") : "n/a", ratio, ct,
 		       ok ? "pass" : "FAIL");
 		fails += !ok;
+		passed_total += ok;
 	}
 	for (i = 0; i < n; i++)
 		free(ents[i]);
@@ -413,6 +417,7 @@ static int node_cases(axon_device *dev, const char *dir, const char *target, con
 		fails += !ok;
 		pass += ok;
 	}
+	passed_total += pass;
 	printf("ONNX node tests: %d/%d pass\n", pass, pass + fails);
 	return fails;
 }
@@ -445,5 +450,6 @@ int main(int argc, char **argv)
 		printf("(libonnx-testdata not installed: node tests skipped)\n");
 	axon_device_close(dev);
 	printf("\nmodel cases failing: %d; node tests failing: %d\n", f1, f2);
+	printf("conformance: %d passed, %d failed\n", passed_total, f1 + f2);
 	return (f1 || f2) ? 1 : 0;
 }
