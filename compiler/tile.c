@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * axonc SRAM tiling pass. Devices whose profile declares compute_in_sram
- * (npu, dpu) compute out of their on-chip SRAM only: emit.c rewrites every
- * compute op placed on them into DMA-in / compute / DMA-out tiles (see the
- * comment above tile_emit() there). This pass plans each such op once with
+ * (npu, dpu) compute out of their on-chip SRAM only: emit_tiled.c rewrites
+ * every compute op placed on them into DMA-in / compute / DMA-out tiles (see
+ * the comment in emit_tiled.h). This pass plans each such op once with
  * the same code the emission uses, so what it decides is exactly what gets
  * emitted: an op whose smallest tile still exceeds the SRAM (for instance a
  * single output row of a very wide convolution) goes to the CPU with
