@@ -65,6 +65,24 @@ struct fw_t {
 	u64 s[4];
 };
 
+/*
+ * The rows (i0, i1, i2) of a 4-D iteration space, in order, with
+ * fw_yield() before each row; the op keeps its own innermost loop:
+ *
+ *	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+ *	while (fw_rows_next(c, &r))
+ *		... row r.i[0], r.i[1], r.i[2] ...
+ *	return r.st;
+ *
+ * fw_rows_next() returns false after the last row (r.st 0) or when the
+ * executor aborts (r.st is the yield's status).
+ */
+struct fw_rows {
+	u32 i[3];
+	u32 d[3];
+	u32 st;
+};
+
 /* validate.c */
 u32 fw_body_size(u32 opcode);
 u32 fw_check_packet(struct fw_vctx *v, const union fw_pkt *pk);
@@ -83,6 +101,11 @@ u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, u32 rnd, s32 *m,
 	       s32 *s);
 s64 fw_dot(const struct fw_t *a, u64 aoff, u64 astride,
 	   const struct fw_t *b, u64 boff, u64 bstride, u32 n);
+const void *fw_map_table(struct fw_ctx *c, u32 loc, u64 addr, u64 len);
+const void *fw_map_rqtab(struct fw_ctx *c, const struct axon_isa_rqtab *t);
+u32 fw_resolve_io(struct fw_ctx *c, const struct axon_isa_tensor *in,
+		  struct fw_t *x, const struct axon_isa_tensor *out,
+		  struct fw_t *o);
 
 /* operation families */
 u32 fw_op_dma(struct fw_ctx *c, const struct axon_isa_dma *p);
@@ -183,6 +206,66 @@ static inline FW_FORCE_INLINE void fw_st(u8 *p, u32 dt, u64 i, s32 v)
 static inline u64 fw_off(const struct fw_t *t, u64 i0, u64 i1, u64 i2, u64 i3)
 {
 	return i0 * t->s[0] + i1 * t->s[1] + i2 * t->s[2] + i3 * t->s[3];
+}
+
+static inline void fw_vctx_init(struct fw_vctx *v,
+				const struct axon_fw_region *map, u32 nmap,
+				const struct axon_fw_limits *lim)
+{
+	v->map = map;
+	v->nmap = map ? nmap : 0;
+	v->sram_size = lim ? lim->sram_size : 0;
+	v->op_mask = lim ? lim->op_mask : ~0ull;
+	v->lflags = lim ? lim->flags : 0;
+	v->minor = 0;
+	v->compute = false;
+	v->reason = NULL;
+}
+
+/* Fills in @res (if not NULL) and returns @st. */
+static inline u32 fw_result(struct axon_fw_result *res, u32 st, u32 packet,
+			    const char *reason)
+{
+	if (res) {
+		res->status = st;
+		res->packet = packet;
+		res->reason = reason;
+	}
+	return st;
+}
+
+/* offset of element (i[0], i[1], i[2], 0) of @t */
+static inline u64 fw_row_off(const struct fw_t *t, const u32 *i)
+{
+	return fw_off(t, i[0], i[1], i[2], 0);
+}
+
+/* Starts before row (0, 0, 0); a space with a zero dimension has no rows. */
+static inline void fw_rows_init(struct fw_rows *r, u32 d0, u32 d1, u32 d2)
+{
+	bool empty = !d0 || !d1 || !d2;
+
+	r->d[0] = empty ? 1 : d0;
+	r->d[1] = empty ? 1 : d1;
+	r->d[2] = empty ? 1 : d2;
+	r->i[0] = 0;
+	r->i[1] = 0;
+	r->i[2] = empty ? 0 : ~0u;	/* the first step wraps it to 0 */
+	r->st = 0;
+}
+
+static inline bool fw_rows_next(struct fw_ctx *c, struct fw_rows *r)
+{
+	if (++r->i[2] == r->d[2]) {
+		r->i[2] = 0;
+		if (++r->i[1] == r->d[1]) {
+			r->i[1] = 0;
+			if (++r->i[0] == r->d[0])
+				return false;
+		}
+	}
+	r->st = fw_yield(c);
+	return !r->st;
 }
 
 /* y = clamp(zp + rescale(sat32(acc), m, s, rnd), lo, hi) */

@@ -61,7 +61,8 @@ u32 conv_pixel(struct fw_ctx *c, const struct axon_isa_conv2d *p,
 u32 fw_op_conv2d(struct fw_ctx *c, const struct axon_isa_conv2d *p)
 {
 	struct conv_run r;
-	u32 n, oy, ox, st;
+	struct fw_rows rows;
+	u32 ox, st;
 
 	r.has_bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
 	st = fw_resolve(c, &p->in, 0, &r.in);
@@ -71,26 +72,21 @@ u32 fw_op_conv2d(struct fw_ctx *c, const struct axon_isa_conv2d *p)
 		st = fw_resolve(c, &p->bias, 0, &r.bias);
 	if (st)
 		return st;
-	r.rq = fw_map(c, p->rq.loc, p->rq.addr, (u64)p->rq.count * 8, 0);
-	if (!r.rq) {
-		c->reason = "scale table address translation failed";
+	r.rq = fw_map_rqtab(c, &p->rq);
+	if (!r.rq)
 		return AXON_ISA_E_FAULT;
-	}
 	st = fw_resolve(c, &p->out, 1, &r.out);
 	if (st)
 		return st;
 
-	for (n = 0; n < r.out.d[0]; n++) {
-		for (oy = 0; oy < r.out.d[1]; oy++) {
-			st = fw_yield(c);
+	/* rows (n, oy) */
+	fw_rows_init(&rows, r.out.d[0], r.out.d[1], 1);
+	while (fw_rows_next(c, &rows)) {
+		for (ox = 0; ox < r.out.d[2]; ox++) {
+			st = conv_pixel(c, p, &r, rows.i[0], rows.i[1], ox);
 			if (st)
 				return st;
-			for (ox = 0; ox < r.out.d[2]; ox++) {
-				st = conv_pixel(c, p, &r, n, oy, ox);
-				if (st)
-					return st;
-			}
 		}
 	}
-	return 0;
+	return rows.st;
 }

@@ -31,36 +31,29 @@ static s32 elt(const struct axon_isa_eltwise *p, s32 a, s32 b)
 u32 fw_op_eltwise(struct fw_ctx *c, const struct axon_isa_eltwise *p)
 {
 	struct fw_t a, b, o;
-	u32 i0, i1, i2, i3, st;
+	struct fw_rows r;
+	u32 i3, st;
 	u64 ao, bo, oo;
 	s32 va, vb;
 
 	st = fw_resolve(c, &p->a, 0, &a);
 	if (!st)
-		st = fw_resolve(c, &p->b, 0, &b);
-	if (!st)
-		st = fw_resolve(c, &p->out, 1, &o);
+		st = fw_resolve_io(c, &p->b, &b, &p->out, &o);
 	if (st)
 		return st;
-	for (i0 = 0; i0 < o.d[0]; i0++) {
-		for (i1 = 0; i1 < o.d[1]; i1++) {
-			for (i2 = 0; i2 < o.d[2]; i2++) {
-				st = fw_yield(c);
-				if (st)
-					return st;
-				ao = fw_off(&a, i0, i1, i2, 0);
-				bo = fw_off(&b, i0, i1, i2, 0);
-				oo = fw_off(&o, i0, i1, i2, 0);
-				for (i3 = 0; i3 < o.d[3]; i3++) {
-					va = fw_ld(a.p, a.dt, ao + i3 * a.s[3]) - a.zp;
-					vb = fw_ld(b.p, b.dt, bo + i3 * b.s[3]) - b.zp;
-					fw_st(o.p, o.dt, oo + i3 * o.s[3],
-					      fw_requant(elt(p, va, vb), p->rq_out.multiplier,
-							 p->rq_out.shift, p->rounding, o.zp,
-							 p->act_min, p->act_max));
-				}
-			}
+	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+	while (fw_rows_next(c, &r)) {
+		ao = fw_row_off(&a, r.i);
+		bo = fw_row_off(&b, r.i);
+		oo = fw_row_off(&o, r.i);
+		for (i3 = 0; i3 < o.d[3]; i3++) {
+			va = fw_ld(a.p, a.dt, ao + i3 * a.s[3]) - a.zp;
+			vb = fw_ld(b.p, b.dt, bo + i3 * b.s[3]) - b.zp;
+			fw_st(o.p, o.dt, oo + i3 * o.s[3],
+			      fw_requant(elt(p, va, vb), p->rq_out.multiplier,
+					 p->rq_out.shift, p->rounding, o.zp,
+					 p->act_min, p->act_max));
 		}
 	}
-	return 0;
+	return r.st;
 }

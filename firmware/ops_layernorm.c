@@ -53,30 +53,22 @@ static u32 ln_row(struct fw_ctx *c, const struct axon_isa_layernorm *p,
 u32 fw_op_layernorm(struct fw_ctx *c, const struct axon_isa_layernorm *p)
 {
 	struct fw_t x, o;
+	struct fw_rows r;
 	const s32 *prm;
-	u32 i0, i1, i2, st;
+	u32 st;
 
 	st = fw_resolve(c, &p->in, 0, &x);
 	if (st)
 		return st;
-	prm = fw_map(c, p->params_loc, p->params, (u64)x.d[3] * 8, 0);
-	if (!prm) {
-		c->reason = "table address translation failed";
+	prm = fw_map_table(c, p->params_loc, p->params, (u64)x.d[3] * 8);
+	if (!prm)
 		return AXON_ISA_E_FAULT;
-	}
 	st = fw_resolve(c, &p->out, 1, &o);
 	if (st)
 		return st;
-	for (i0 = 0; i0 < o.d[0]; i0++) {
-		for (i1 = 0; i1 < o.d[1]; i1++) {
-			for (i2 = 0; i2 < o.d[2]; i2++) {
-				st = fw_yield(c);
-				if (st)
-					return st;
-				ln_row(c, p, &x, &o, prm, fw_off(&x, i0, i1, i2, 0),
-				       fw_off(&o, i0, i1, i2, 0));
-			}
-		}
-	}
-	return 0;
+	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+	while (fw_rows_next(c, &r))
+		ln_row(c, p, &x, &o, prm, fw_row_off(&x, r.i),
+		       fw_row_off(&o, r.i));
+	return r.st;
 }

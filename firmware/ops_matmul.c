@@ -92,9 +92,10 @@ u32 mm_row(struct fw_ctx *c, const struct axon_isa_matmul *p,
 u32 fw_op_matmul(struct fw_ctx *c, const struct axon_isa_matmul *p)
 {
 	struct fw_t a, b, bias, o;
+	struct fw_rows r;
 	const void *rq;
 	bool has_bias = !(p->hdr.flags & AXON_ISA_F_NO_BIAS);
-	u32 i0, i1, m, st, cnt = p->rq.count;
+	u32 st;
 
 	st = fw_resolve(c, &p->a, 0, &a);
 	if (!st)
@@ -103,26 +104,19 @@ u32 fw_op_matmul(struct fw_ctx *c, const struct axon_isa_matmul *p)
 		st = fw_resolve(c, &p->bias, 0, &bias);
 	if (st)
 		return st;
-	rq = fw_map(c, p->rq.loc, p->rq.addr, (u64)cnt * 8, 0);
-	if (!rq) {
-		c->reason = "scale table address translation failed";
+	rq = fw_map_rqtab(c, &p->rq);
+	if (!rq)
 		return AXON_ISA_E_FAULT;
-	}
 	st = fw_resolve(c, &p->out, 1, &o);
 	if (st)
 		return st;
 
-	for (i0 = 0; i0 < o.d[0]; i0++) {
-		for (i1 = 0; i1 < o.d[1]; i1++) {
-			for (m = 0; m < o.d[2]; m++) {
-				st = fw_yield(c);
-				if (!st)
-					st = mm_row(c, p, &a, &b, has_bias ? &bias : NULL,
-						    &o, rq, i0, i1, m);
-				if (st)
-					return st;
-			}
-		}
+	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+	while (fw_rows_next(c, &r)) {
+		st = mm_row(c, p, &a, &b, has_bias ? &bias : NULL, &o, rq,
+			    r.i[0], r.i[1], r.i[2]);
+		if (st)
+			return st;
 	}
-	return 0;
+	return r.st;
 }

@@ -48,37 +48,34 @@ u32 pool_cell(struct fw_ctx *c, const struct axon_isa_pool *p,
 u32 fw_op_pool(struct fw_ctx *c, const struct axon_isa_pool *p)
 {
 	struct fw_t x, o;
+	struct fw_rows r;
 	const void *rq;
-	u32 n, oy, ox, st;
+	u32 ox, st;
 
 	st = fw_resolve(c, &p->in, 0, &x);
 	if (st)
 		return st;
-	rq = fw_map(c, p->rq.loc, p->rq.addr, (u64)p->rq.count * 8, 0);
-	if (!rq) {
-		c->reason = "scale table address translation failed";
+	rq = fw_map_rqtab(c, &p->rq);
+	if (!rq)
 		return AXON_ISA_E_FAULT;
-	}
 	st = fw_resolve(c, &p->out, 1, &o);
 	if (st)
 		return st;
-	for (n = 0; n < o.d[0]; n++) {
-		for (oy = 0; oy < o.d[1]; oy++) {
-			st = fw_yield(c);
+	/* rows (n, oy) */
+	fw_rows_init(&r, o.d[0], o.d[1], 1);
+	while (fw_rows_next(c, &r)) {
+		for (ox = 0; ox < o.d[2]; ox++) {
+			st = pool_cell(c, p, &x, &o, rq, r.i[0], r.i[1], ox);
 			if (st)
 				return st;
-			for (ox = 0; ox < o.d[2]; ox++) {
-				st = pool_cell(c, p, &x, &o, rq, n, oy, ox);
-				if (st)
-					return st;
-			}
 		}
 	}
-	return 0;
+	return r.st;
 }
 
+/* the output element (base[0], base[1], base[2], b3) */
 static s64 reduce_cell(const struct axon_isa_reduce *p, const struct fw_t *x,
-		       const u32 *base)
+		       const u32 *base, u32 b3)
 {
 	u32 len[4], j0, j1, j2, j3;
 	s64 acc, v;
@@ -94,7 +91,7 @@ static s64 reduce_cell(const struct axon_isa_reduce *p, const struct fw_t *x,
 				for (j3 = 0; j3 < len[3]; j3++) {
 					v = (s64)fw_ld(x->p, x->dt,
 						       fw_off(x, base[0] + j0, base[1] + j1,
-							      base[2] + j2, base[3] + j3)) - x->zp;
+							      base[2] + j2, b3 + j3)) - x->zp;
 					if (p->kind == AXON_ISA_REDUCE_SUM)
 						acc += v;
 					else if (p->kind == AXON_ISA_REDUCE_MAX ? v > acc : v < acc)
@@ -106,28 +103,20 @@ static s64 reduce_cell(const struct axon_isa_reduce *p, const struct fw_t *x,
 u32 fw_op_reduce(struct fw_ctx *c, const struct axon_isa_reduce *p)
 {
 	struct fw_t x, o;
-	u32 idx[4], st;
+	struct fw_rows r;
+	u32 i3, st;
 
-	st = fw_resolve(c, &p->in, 0, &x);
-	if (!st)
-		st = fw_resolve(c, &p->out, 1, &o);
+	st = fw_resolve_io(c, &p->in, &x, &p->out, &o);
 	if (st)
 		return st;
-	for (idx[0] = 0; idx[0] < o.d[0]; idx[0]++) {
-		for (idx[1] = 0; idx[1] < o.d[1]; idx[1]++) {
-			for (idx[2] = 0; idx[2] < o.d[2]; idx[2]++) {
-				st = fw_yield(c);
-				if (st)
-					return st;
-				for (idx[3] = 0; idx[3] < o.d[3]; idx[3]++)
-					fw_st(o.p, o.dt,
-					      fw_off(&o, idx[0], idx[1], idx[2], idx[3]),
-					      fw_requant(reduce_cell(p, &x, idx),
-							 p->rq.multiplier, p->rq.shift,
-							 p->rounding, o.zp, p->act_min,
-							 p->act_max));
-			}
-		}
+	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+	while (fw_rows_next(c, &r)) {
+		for (i3 = 0; i3 < o.d[3]; i3++)
+			fw_st(o.p, o.dt, fw_off(&o, r.i[0], r.i[1], r.i[2], i3),
+			      fw_requant(reduce_cell(p, &x, r.i, i3),
+					 p->rq.multiplier, p->rq.shift,
+					 p->rounding, o.zp, p->act_min,
+					 p->act_max));
 	}
-	return 0;
+	return r.st;
 }

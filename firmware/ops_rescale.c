@@ -7,32 +7,25 @@
 u32 fw_op_rescale(struct fw_ctx *c, const struct axon_isa_rescale *p)
 {
 	struct fw_t x, o;
-	u32 i0, i1, i2, i3, st;
+	struct fw_rows r;
+	u32 i3, st;
 	u64 xo, oo;
 	s64 v;
 
-	st = fw_resolve(c, &p->in, 0, &x);
-	if (!st)
-		st = fw_resolve(c, &p->out, 1, &o);
+	st = fw_resolve_io(c, &p->in, &x, &p->out, &o);
 	if (st)
 		return st;
-	for (i0 = 0; i0 < o.d[0]; i0++) {
-		for (i1 = 0; i1 < o.d[1]; i1++) {
-			for (i2 = 0; i2 < o.d[2]; i2++) {
-				st = fw_yield(c);
-				if (st)
-					return st;
-				xo = fw_off(&x, i0, i1, i2, 0);
-				oo = fw_off(&o, i0, i1, i2, 0);
-				for (i3 = 0; i3 < o.d[3]; i3++) {
-					v = (s64)fw_ld(x.p, x.dt, xo + i3 * x.s[3]) - x.zp;
-					fw_st(o.p, o.dt, oo + i3 * o.s[3],
-					      fw_requant(v, p->rq.multiplier, p->rq.shift,
-							 p->rounding, o.zp, p->act_min,
-							 p->act_max));
-				}
-			}
+	fw_rows_init(&r, o.d[0], o.d[1], o.d[2]);
+	while (fw_rows_next(c, &r)) {
+		xo = fw_row_off(&x, r.i);
+		oo = fw_row_off(&o, r.i);
+		for (i3 = 0; i3 < o.d[3]; i3++) {
+			v = (s64)fw_ld(x.p, x.dt, xo + i3 * x.s[3]) - x.zp;
+			fw_st(o.p, o.dt, oo + i3 * o.s[3],
+			      fw_requant(v, p->rq.multiplier, p->rq.shift,
+					 p->rounding, o.zp, p->act_min,
+					 p->act_max));
 		}
 	}
-	return 0;
+	return r.st;
 }

@@ -93,36 +93,33 @@ static s64 bilinear(const struct fw_t *x, u32 n, const struct axis *y,
 u32 fw_op_resize(struct fw_ctx *c, const struct axon_isa_resize *p)
 {
 	struct fw_t x, o;
+	struct fw_rows r;
 	struct axis ay, ax;
 	u32 n, oy, ox, ch, st;
 	bool bil = p->mode == AXON_ISA_RESIZE_BILINEAR;
 	s64 acc;
 
-	st = fw_resolve(c, &p->in, 0, &x);
-	if (!st)
-		st = fw_resolve(c, &p->out, 1, &o);
+	st = fw_resolve_io(c, &p->in, &x, &p->out, &o);
 	if (st)
 		return st;
-	for (n = 0; n < o.d[0]; n++) {
-		for (oy = 0; oy < o.d[1]; oy++) {
-			st = fw_yield(c);
-			if (st)
-				return st;
-			axis_at(p, oy, x.d[1], o.d[1], &ay);
-			for (ox = 0; ox < o.d[2]; ox++) {
-				axis_at(p, ox, x.d[2], o.d[2], &ax);
-				for (ch = 0; ch < o.d[3]; ch++) {
-					if (bil)
-						acc = bilinear(&x, n, &ay, &ax, ch);
-					else
-						acc = px(&x, n, ay.i0, ax.i0, ch);
-					fw_st(o.p, o.dt, fw_off(&o, n, oy, ox, ch),
-					      fw_requant(acc, p->rq.multiplier, p->rq.shift,
-							 p->rounding, o.zp, p->act_min,
-							 p->act_max));
-				}
+	fw_rows_init(&r, o.d[0], o.d[1], 1);
+	while (fw_rows_next(c, &r)) {
+		n = r.i[0];
+		oy = r.i[1];
+		axis_at(p, oy, x.d[1], o.d[1], &ay);
+		for (ox = 0; ox < o.d[2]; ox++) {
+			axis_at(p, ox, x.d[2], o.d[2], &ax);
+			for (ch = 0; ch < o.d[3]; ch++) {
+				if (bil)
+					acc = bilinear(&x, n, &ay, &ax, ch);
+				else
+					acc = px(&x, n, ay.i0, ax.i0, ch);
+				fw_st(o.p, o.dt, fw_off(&o, n, oy, ox, ch),
+				      fw_requant(acc, p->rq.multiplier, p->rq.shift,
+						 p->rounding, o.zp, p->act_min,
+						 p->act_max));
 			}
 		}
 	}
-	return 0;
+	return r.st;
 }

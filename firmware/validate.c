@@ -385,6 +385,28 @@ static u32 v_fill(struct fw_vctx *v, const struct axon_isa_fill *p)
 	return 0;
 }
 
+/* An optional int32 bias, one more input (*@nin) when present. */
+static u32 chk_bias(struct fw_vctx *v, bool bias,
+		    const struct axon_isa_tensor *t, struct fw_range *r,
+		    u32 *nin)
+{
+	u32 st;
+
+	if (!bias)
+		return 0;
+	st = chk_tensor(v, t, DT_BIT(AXON_ISA_INT32), 0, r);
+	if (!st)
+		*nin = 4;
+	return st;
+}
+
+/* dims {1, 1, 1, @n} */
+static bool is_row(const struct axon_isa_tensor *t, u32 n)
+{
+	return t->dims[0] == 1 && t->dims[1] == 1 && t->dims[2] == 1 &&
+	       t->dims[3] == n;
+}
+
 /* out = (in + pb + pa - (d * (k - 1) + 1)) / s + 1, or ~0 if k too big */
 static u64 out_size(u64 in, u64 pb, u64 pa, u64 k, u64 d, u64 s)
 {
@@ -410,13 +432,8 @@ static u32 v_conv(struct fw_vctx *v, const struct axon_isa_conv2d *p)
 	     chk_rqtab(v, &p->rq, cout, &in[2]);
 	if (st)
 		return st;
-	if (bias) {
-		st = chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]);
-		if (st)
-			return st;
-		nin = 4;
-	}
-	st = chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	st = chk_bias(v, bias, &p->bias, &in[3], &nin) ?:
+	     chk_tensor(v, o, DT_ALL, 1, &out) ?:
 	     chk_act(v, o->dtype, p->act_min, p->act_max);
 	if (st)
 		return st;
@@ -428,8 +445,7 @@ static u32 v_conv(struct fw_vctx *v, const struct axon_isa_conv2d *p)
 		return fail(v, AXON_ISA_E_SHAPE, "conv2d: groups does not divide Cin and Cout");
 	if (w->dims[0] != cout || w->dims[3] != cin / g)
 		return fail(v, AXON_ISA_E_SHAPE, "conv2d: weight shape inconsistent");
-	if (bias && (p->bias.dims[0] != 1 || p->bias.dims[1] != 1 ||
-		     p->bias.dims[2] != 1 || p->bias.dims[3] != cout))
+	if (bias && !is_row(&p->bias, cout))
 		return fail(v, AXON_ISA_E_SHAPE, "conv2d: bias shape is not {1,1,1,Cout}");
 	if (o->dims[0] != x->dims[0])
 		return fail(v, AXON_ISA_E_SHAPE, "conv2d: batch of input and output differ");
@@ -460,13 +476,8 @@ static u32 v_matmul(struct fw_vctx *v, const struct axon_isa_matmul *p)
 	     chk_rqtab(v, &p->rq, o->dims[3], &in[2]);
 	if (st)
 		return st;
-	if (bias) {
-		st = chk_tensor(v, &p->bias, DT_BIT(AXON_ISA_INT32), 0, &in[3]);
-		if (st)
-			return st;
-		nin = 4;
-	}
-	st = chk_tensor(v, o, DT_ALL, 1, &out) ?:
+	st = chk_bias(v, bias, &p->bias, &in[3], &nin) ?:
+	     chk_tensor(v, o, DT_ALL, 1, &out) ?:
 	     chk_act(v, o->dtype, p->act_min, p->act_max);
 	if (st)
 		return st;
@@ -475,8 +486,7 @@ static u32 v_matmul(struct fw_vctx *v, const struct axon_isa_matmul *p)
 	    a->dims[2] != o->dims[2] || b->dims[3] != o->dims[3] ||
 	    a->dims[3] != b->dims[2])
 		return fail(v, AXON_ISA_E_SHAPE, "matmul: a, b and out shapes inconsistent");
-	if (bias && (p->bias.dims[0] != 1 || p->bias.dims[1] != 1 ||
-		     p->bias.dims[2] != 1 || p->bias.dims[3] != o->dims[3]))
+	if (bias && !is_row(&p->bias, o->dims[3]))
 		return fail(v, AXON_ISA_E_SHAPE, "matmul: bias shape is not {1,1,1,N}");
 	if (a->dims[3] > FW_MAX_TERMS)
 		return fail(v, AXON_ISA_E_PARAM, "matmul: K larger than 2^24");
@@ -782,17 +792,6 @@ u32 fw_check_packet(struct fw_vctx *v, const union fw_pkt *pk)
 	}
 }
 
-static u32 set_res(struct axon_fw_result *res, u32 st, u32 packet,
-		   const char *reason)
-{
-	if (res) {
-		res->status = st;
-		res->packet = packet;
-		res->reason = reason;
-	}
-	return st;
-}
-
 u32 axon_fw_validate(const void *stream, u64 size,
 		     const struct axon_fw_region *map, u32 nmap,
 		     const struct axon_fw_limits *lim,
@@ -805,74 +804,66 @@ u32 axon_fw_validate(const void *stream, u64 size,
 	u64 words, pos, i, end_bytes;
 	u32 idx = 0, st, sz, body;
 
-	v.map = map;
-	v.nmap = map ? nmap : 0;
-	v.sram_size = lim ? lim->sram_size : 0;
-	v.op_mask = lim ? lim->op_mask : ~0ull;
-	v.lflags = lim ? lim->flags : 0;
-	v.minor = 0;
-	v.compute = false;
-	v.reason = NULL;
-
+	fw_vctx_init(&v, map, nmap, lim);
 	if (!stream || (AXON_FW_UPTR(stream) & 7))
-		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
-			       "stream missing or not 8-byte aligned");
+		return fw_result(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
+				 "stream missing or not 8-byte aligned");
 	if (size < sizeof(*sh))
-		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
-			       "stream shorter than its header");
+		return fw_result(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
+				 "stream shorter than its header");
 	if (sh->magic != AXON_ISA_MAGIC)
-		return set_res(res, AXON_ISA_E_MAGIC, AXON_FW_PACKET_NONE,
-			       "bad stream magic");
+		return fw_result(res, AXON_ISA_E_MAGIC, AXON_FW_PACKET_NONE,
+				 "bad stream magic");
 	if (sh->version_major != AXON_ISA_VERSION_MAJOR)
-		return set_res(res, AXON_ISA_E_VERSION, AXON_FW_PACKET_NONE,
-			       "unsupported ISA major version");
+		return fw_result(res, AXON_ISA_E_VERSION, AXON_FW_PACKET_NONE,
+				 "unsupported ISA major version");
 	if (sh->version_minor > AXON_ISA_VERSION_MINOR)
-		return set_res(res, AXON_ISA_E_VERSION, AXON_FW_PACKET_NONE,
-			       "ISA minor version newer than the firmware");
+		return fw_result(res, AXON_ISA_E_VERSION, AXON_FW_PACKET_NONE,
+				 "ISA minor version newer than the firmware");
 	if (sh->flags)
-		return set_res(res, AXON_ISA_E_RESERVED, AXON_FW_PACKET_NONE,
-			       "stream header flags not zero");
+		return fw_result(res, AXON_ISA_E_RESERVED, AXON_FW_PACKET_NONE,
+				 "stream header flags not zero");
 	v.minor = sh->version_minor;
 	words = sh->size_words;
 	if (words * 4 > size)
-		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
-			       "stream size_words larger than the buffer");
+		return fw_result(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
+				 "stream size_words larger than the buffer");
 	if (words & 1)
-		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
-			       "stream size_words is odd");
+		return fw_result(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
+				 "stream size_words is odd");
 	if (words < sizeof(*sh) / 4)
-		return set_res(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
-			       "stream size_words smaller than its header");
+		return fw_result(res, AXON_ISA_E_SIZE, AXON_FW_PACKET_NONE,
+				 "stream size_words smaller than its header");
 
 	for (pos = sizeof(*sh) / 4; pos < words; pos += sz, idx++) {
 		fw_copy_packet(&pk, s + pos * 4, 0, 8);	/* header, read once */
 		sz = pk.hdr.size_words;
 		if (sz < 2)
-			return set_res(res, AXON_ISA_E_PACKET, idx,
-				       "packet shorter than its header");
+			return fw_result(res, AXON_ISA_E_PACKET, idx,
+					 "packet shorter than its header");
 		if (sz & 1)
-			return set_res(res, AXON_ISA_E_PACKET, idx,
-				       "packet size_words is odd");
+			return fw_result(res, AXON_ISA_E_PACKET, idx,
+					 "packet size_words is odd");
 		if (sz > words - pos)
-			return set_res(res, AXON_ISA_E_PACKET, idx,
-				       "packet extends past the end of the stream");
+			return fw_result(res, AXON_ISA_E_PACKET, idx,
+					 "packet extends past the end of the stream");
 		fw_copy_packet(&pk, s + pos * 4, 8, sz * 4);
 		st = fw_check_packet(&v, &pk);
 		if (st)
-			return set_res(res, st, idx, v.reason);
+			return fw_result(res, st, idx, v.reason);
 		/* bytes beyond the known body (later minor versions) */
 		body = fw_body_size(pk.hdr.opcode);
 		for (i = body; i < (u64)sz * 4; i++)
 			if (s[pos * 4 + i])
-				return set_res(res, AXON_ISA_E_RESERVED, idx,
-					       "packet bytes beyond its body not zero");
+				return fw_result(res, AXON_ISA_E_RESERVED, idx,
+						 "packet bytes beyond its body not zero");
 		if (pk.hdr.opcode == AXON_OP_END) {
 			end_bytes = (pos + sz) * 4;
 			if (end_bytes != words * 4)
-				return set_res(res, AXON_ISA_E_NO_END, idx + 1,
-					       "data after END");
-			return set_res(res, AXON_ISA_OK, idx, "ok");
+				return fw_result(res, AXON_ISA_E_NO_END, idx + 1,
+						 "data after END");
+			return fw_result(res, AXON_ISA_OK, idx, "ok");
 		}
 	}
-	return set_res(res, AXON_ISA_E_NO_END, idx, "stream ends without END");
+	return fw_result(res, AXON_ISA_E_NO_END, idx, "stream ends without END");
 }
