@@ -99,45 +99,111 @@ u32 fw_rq_load(struct fw_ctx *c, const void *tab, u32 idx, u32 rnd, s32 *m,
 	return 0;
 }
 
+/* One operand offered to op_override: where it lives and its byte range. */
+struct fw_opnd {
+	u32 loc;
+	u64 addr;
+	u64 len;
+	int write;
+};
+
+static void opnd_tensor(struct fw_opnd *o, const struct axon_isa_tensor *t,
+			int write)
+{
+	o->loc = t->loc;
+	o->addr = t->addr;
+	o->len = axon_fw_tensor_bytes(t);
+	o->write = write;
+}
+
+static void opnd_buf(struct fw_opnd *o, u32 loc, u64 addr, u64 len)
+{
+	o->loc = loc;
+	o->addr = addr;
+	o->len = len;
+	o->write = 0;
+}
+
 /*
- * Offer a CONV2D or MATMUL packet to the executor's op_override with its
- * operands translated; true if it ran the packet. A failed translation
- * leaves the packet to the reference kernel, which reports the fault.
+ * The operands of a packet offered to op_override, in the order of its
+ * struct (see axon_fw_env); an absent operand has len 0 and maps to NULL.
+ * Returns the number of operands, 0 for opcodes that are not offered.
  */
-static bool try_override(struct fw_ctx *c, const union fw_pkt *pk)
+static int override_operands(const union fw_pkt *pk, struct fw_opnd *o)
 {
 	const struct axon_isa_tensor *t[4];
 	const struct axon_isa_rqtab *rq;
-	void *ops[5];
 	int i;
 
-	if (pk->hdr.opcode == AXON_OP_CONV2D) {
+	switch (pk->hdr.opcode) {
+	case AXON_OP_CONV2D:
 		t[0] = &pk->conv.in;
 		t[1] = &pk->conv.weight;
 		t[2] = &pk->conv.bias;
 		t[3] = &pk->conv.out;
 		rq = &pk->conv.rq;
-	} else if (pk->hdr.opcode == AXON_OP_MATMUL) {
+		break;
+	case AXON_OP_MATMUL:
 		t[0] = &pk->mm.a;
 		t[1] = &pk->mm.b;
 		t[2] = &pk->mm.bias;
 		t[3] = &pk->mm.out;
 		rq = &pk->mm.rq;
-	} else {
-		return false;
+		break;
+	case AXON_OP_ELTWISE:
+		opnd_tensor(&o[0], &pk->elt.a, 0);
+		opnd_tensor(&o[1], &pk->elt.b, 0);
+		opnd_tensor(&o[2], &pk->elt.out, 1);
+		return 3;
+	case AXON_OP_POOL:
+		opnd_tensor(&o[0], &pk->pool.in, 0);
+		opnd_tensor(&o[1], &pk->pool.out, 1);
+		opnd_buf(&o[2], pk->pool.rq.loc, pk->pool.rq.addr,
+			 (u64)pk->pool.rq.count * 8);
+		return 3;
+	case AXON_OP_LUT:
+		opnd_tensor(&o[0], &pk->lut.in, 0);
+		opnd_tensor(&o[1], &pk->lut.out, 1);
+		opnd_buf(&o[2], pk->lut.table_loc, pk->lut.table, 256);
+		return 3;
+	case AXON_OP_RESCALE:
+		opnd_tensor(&o[0], &pk->rsc.in, 0);
+		opnd_tensor(&o[1], &pk->rsc.out, 1);
+		return 2;
+	default:
+		return 0;
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; i++)
+		opnd_tensor(&o[i], t[i], i == 3);
+	if (pk->hdr.flags & AXON_ISA_F_NO_BIAS)
+		o[2].len = 0;
+	opnd_buf(&o[4], rq->loc, rq->addr, (u64)rq->count * 8);
+	return 5;
+}
+
+/*
+ * Offer a packet to the executor's op_override with its operands
+ * translated; true if it ran the packet. A failed translation leaves the
+ * packet to the reference kernel, which reports the fault.
+ */
+static FW_NOINLINE
+bool try_override(struct fw_ctx *c, const union fw_pkt *pk)
+{
+	struct fw_opnd o[5];
+	void *ops[5];
+	int i, n;
+
+	n = override_operands(pk, o);
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++) {
 		ops[i] = NULL;
-		if (i == 2 && (pk->hdr.flags & AXON_ISA_F_NO_BIAS))
+		if (!o[i].len)
 			continue;
-		ops[i] = fw_map(c, t[i]->loc, t[i]->addr,
-				axon_fw_tensor_bytes(t[i]), i == 3);
+		ops[i] = fw_map(c, o[i].loc, o[i].addr, o[i].len, o[i].write);
 		if (!ops[i])
 			return false;
 	}
-	ops[4] = fw_map(c, rq->loc, rq->addr, (u64)rq->count * 8, 0);
-	if (!ops[4])
-		return false;
 	return c->env->op_override(c->env->ctx, &pk->hdr, ops) != 0;
 }
 
@@ -175,6 +241,17 @@ static u32 run_packet(struct fw_ctx *c, const union fw_pkt *pk)
 	}
 }
 
+static u32 done(struct axon_fw_result *res, u32 st, u32 packet,
+		const char *reason)
+{
+	if (res) {
+		res->status = st;
+		res->packet = packet;
+		res->reason = reason;
+	}
+	return st;
+}
+
 u32 axon_fw_run(const void *stream, u64 size,
 		const struct axon_fw_region *map, u32 nmap,
 		const struct axon_fw_limits *lim,
@@ -191,19 +268,23 @@ u32 axon_fw_run(const void *stream, u64 size,
 	if (st)
 		return st;
 	if (!env)
-		return fw_result(res, AXON_ISA_E_FAULT, 0,
-				 "no execution environment");
+		return done(res, AXON_ISA_E_FAULT, 0, "no execution environment");
 
-	fw_vctx_init(&v, map, nmap, lim);
+	v.map = map;
+	v.nmap = map ? nmap : 0;
+	v.sram_size = lim ? lim->sram_size : 0;
+	v.op_mask = lim ? lim->op_mask : ~0ull;
+	v.lflags = lim ? lim->flags : 0;
+	v.compute = false;
+	v.reason = NULL;
 	c.env = env;
 
 	/* Everything is re-read into private copies and re-checked. */
 	v.minor = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->version_minor);
 	words = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->size_words);
 	if (words * 4 > size)
-		return fw_result(res, AXON_ISA_E_NOT_VALIDATED,
-				 AXON_FW_PACKET_NONE,
-				 "stream changed after validation");
+		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,
+			    "stream changed after validation");
 	for (pos = 4, idx = 0; pos + 2 <= words; pos += sz, idx++) {
 		fw_copy_packet(&pk, s + pos * 4, 0, 8);
 		sz = pk.hdr.size_words;
@@ -217,13 +298,13 @@ u32 axon_fw_run(const void *stream, u64 size,
 		if (!st)
 			st = run_packet(&c, &pk);
 		if (st)
-			return fw_result(res, st, idx, c.reason);
+			return done(res, st, idx, c.reason);
 		if (env->progress)
 			env->progress(env->ctx, idx, pk.hdr.opcode == AXON_OP_MARKER ?
 				      pk.marker.id : AXON_FW_NO_MARKER);
 		if (pk.hdr.opcode == AXON_OP_END)
-			return fw_result(res, AXON_ISA_OK, idx, "ok");
+			return done(res, AXON_ISA_OK, idx, "ok");
 	}
-	return fw_result(res, AXON_ISA_E_NOT_VALIDATED, idx,
-			 "stream changed after validation");
+	return done(res, AXON_ISA_E_NOT_VALIDATED, idx,
+		    "stream changed after validation");
 }
