@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "cpu_kernels.h"
+#include "cpu_simd.h"
 #include "axon_fw.h"
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
@@ -105,7 +106,7 @@ int cpuk_enabled(void)
 }
 
 /* ROUND_F32 only once the firmware implements it (ISA 1.1). */
-static int f32_ok(void)
+int cpuk_f32_ok(void)
 {
 	static int v = -1;
 
@@ -145,7 +146,7 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 	if (q->mode > AXON_ISA_ROUND_F32)
 		return 0;
 	if (q->mode == AXON_ISA_ROUND_F32 &&
-	    (!f32_ok() || odt == AXON_ISA_INT32))
+	    (!cpuk_f32_ok() || odt == AXON_ISA_INT32))
 		return 0;
 	q->mem = malloc((size_t)npad * (4 * sizeof(int64_t) + sizeof(float)));
 	if (!q->mem)
@@ -1020,5 +1021,13 @@ int cpuk_run(struct cpuk_cache *c, const struct axon_isa_packet *pk,
 		return conv_run(c, (const struct axon_isa_conv2d *)pk, ops, const_mask);
 	if (pk->opcode == AXON_OP_MATMUL)
 		return mm_run(c, (const struct axon_isa_matmul *)pk, ops, const_mask);
+	if (pk->opcode == AXON_OP_ELTWISE)
+		return cpuk_eltwise((const struct axon_isa_eltwise *)pk, ops);
+	if (pk->opcode == AXON_OP_RESCALE)
+		return cpuk_rescale((const struct axon_isa_rescale *)pk, ops);
+	if (pk->opcode == AXON_OP_POOL)
+		return cpuk_pool((const struct axon_isa_pool *)pk, ops);
+	if (pk->opcode == AXON_OP_LUT)
+		return cpuk_lut((const struct axon_isa_lut *)pk, ops);
 	return 0;
 }

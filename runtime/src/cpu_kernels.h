@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Faster CONV2D and MATMUL kernels for the cpu backend, offered to the
- * firmware interpreter through axon_fw_env.op_override. Each kernel either
+ * Faster CONV2D, MATMUL, ELTWISE, RESCALE, POOL and LUT kernels for the
+ * cpu backend, offered to the firmware interpreter through
+ * axon_fw_env.op_override. Each kernel either
  * produces exactly the reference kernel's bytes (proved by
  * tests/unit/cpukernels and the conformance models run both ways) or
  * declines, having written nothing, and the reference kernel runs.
@@ -40,5 +41,12 @@ int cpuk_supported(void);
  */
 int cpuk_run(struct cpuk_cache *c, const struct axon_isa_packet *pk,
 	     void *const *ops, unsigned int const_mask);
+
+/* The other kernels cpuk_run() dispatches to (same contract, @ops in the
+ * order of axon_fw_env.op_override); only after cpuk_supported(). */
+int cpuk_eltwise(const struct axon_isa_eltwise *p, void *const *ops);	/* cpu_eltwise.c */
+int cpuk_rescale(const struct axon_isa_rescale *p, void *const *ops);	/* cpu_eltwise.c */
+int cpuk_pool(const struct axon_isa_pool *p, void *const *ops);	/* cpu_pool.c */
+int cpuk_lut(const struct axon_isa_lut *p, void *const *ops);		/* cpu_lut.c */
 
 #endif

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Proof that the cpu backend's fast kernels (runtime/src/cpu_kernels.c)
- * are bit-identical to the firmware's reference kernels: randomized sweeps
- * of CONV2D and MATMUL packets run through axon_fw_run() twice, with and
+ * Proof that the cpu backend's fast kernels (runtime/src/cpu_*.c) are
+ * bit-identical to the firmware's reference kernels: randomized sweeps of
+ * CONV2D, MATMUL, ELTWISE, RESCALE, POOL and LUT packets (every dtype,
+ * rounding mode, broadcast and layout, in-place outputs, SRAM operands,
+ * saturation edges) run through axon_fw_run() twice, with and
  * without the op_override hook, on clones of the same memory; the whole
  * memory (outputs and every other byte, SRAM included) must be equal.
  * Each sweep also checks that the fast kernel really handled most cases.
@@ -501,6 +503,435 @@ static void t_bad_table(void **st)
 	tmem_free(&m);
 }
 
+/* ---------------------------------------------------------------------- */
+/* ELTWISE, RESCALE, POOL, LUT (cpu_eltwise.c, cpu_pool.c, cpu_lut.c) */
+
+static const uint8_t in_dts[] = { AXON_ISA_INT8, AXON_ISA_UINT8, AXON_ISA_INT16 };
+
+enum lay {
+	L_FULL,		/* contiguous */
+	L_PAD,		/* padded rows */
+	L_CS2,		/* channel stride 2 */
+	L_TRANS,	/* dims 2 and 3 swapped in memory */
+	L_OUTPUTS,	/* the layouts above are allowed for outputs */
+	L_SCALAR = L_OUTPUTS,	/* all strides 0 */
+	L_CHAN,		/* per channel: {0, 0, 0, 1} */
+	L_ROW,		/* broadcast over dim 2 */
+	L_OUTER,	/* broadcast over dims 0 and 1 */
+	L_COUNT
+};
+
+static void layout(const uint32_t *d, uint32_t *s, enum lay l)
+{
+	uint32_t pad = l == L_PAD ? (uint32_t)trand_range(1, 5) : 0;
+
+	switch (l) {
+	case L_SCALAR:
+		s[0] = s[1] = s[2] = s[3] = 0;
+		return;
+	case L_CHAN:
+		s[0] = s[1] = s[2] = 0;
+		s[3] = 1;
+		return;
+	case L_TRANS:
+		s[2] = 1;
+		s[3] = d[2];
+		s[1] = d[2] * d[3];
+		s[0] = s[1] * d[1];
+		return;
+	default:
+		break;
+	}
+	s[3] = l == L_CS2 ? 2 : 1;
+	s[2] = d[3] * s[3] + pad;
+	s[1] = s[2] * d[2];
+	s[0] = s[1] * d[1];
+	if (l == L_ROW)
+		s[2] = 0;
+	if (l == L_OUTER)
+		s[0] = s[1] = 0;
+}
+
+static void rand_dims(uint32_t *d, int big)
+{
+	d[0] = (uint32_t)trand_range(1, 2);
+	d[1] = (uint32_t)trand_range(1, 3);
+	d[2] = (uint32_t)trand_range(1, big ? 30 : 9);
+	d[3] = (uint32_t)(trand() % 4 == 0 ? trand_range(1, 3) :
+			  trand_range(1, big ? 200 : 40));
+}
+
+/* random values, or only extreme ones */
+static void fill_vals(struct tmem *m, const struct axon_isa_tensor *t)
+{
+	uint64_t n = tens_span(t);
+	uint8_t *p = tmem_ptr(m, t->loc, t->addr, n);
+	static const uint8_t ex[] = { 0x00, 0x7f, 0x80, 0xff, 0x01, 0xfe };
+
+	tmem_rand(m, t->loc, t->addr, n);
+	if (trand() % 4 == 0)
+		for (uint64_t i = 0; i < n; i++)
+			p[i] = ex[trand() % sizeof(ex)];
+}
+
+/* one inline scale for values up to about 2^@bits */
+static struct axon_isa_rq rand_rq(uint8_t rnd, int bits, int edge)
+{
+	struct axon_isa_rq r;
+	uint8_t e[8];
+
+	fill_rq(e, 1, rnd, bits, edge);
+	memcpy(&r.multiplier, e, 4);
+	memcpy(&r.shift, e + 4, 4);
+	return r;
+}
+
+/* place tensor @t (addr/loc set here) in SRAM (at *@sram_off) or a new VA region */
+static void place(struct tmem *m, struct axon_isa_tensor *t, uint64_t va, int sram,
+		  uint64_t *sram_off, uint32_t flags)
+{
+	uint64_t n = tens_span(t);
+
+	if (sram && *sram_off + n + 64 <= SRAM_SIZE) {
+		t->loc = AXON_ISA_LOC_SRAM;
+		t->addr = *sram_off;
+		*sram_off = (*sram_off + n + 63) / 64 * 64;
+		tmem_rand(m, t->loc, t->addr, n);
+		return;
+	}
+	t->loc = AXON_ISA_LOC_VA;
+	t->addr = tmem_add(m, va, n, flags, 0x5a);
+}
+
+static void elt_sweep(uint64_t seed, unsigned iters, const char *what, int big)
+{
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t d[4], sa[4], sb[4], so[4];
+		uint8_t adt = in_dts[trand() % 3], bdt = in_dts[trand() % 3];
+		uint8_t odt = out_dts[trand() % 4], rnd = rand_round(), op = trand() % 5;
+		int inplace = trand() % 5 == 0 ? 1 + (int)(trand() % 2) : 0;
+		int i16 = adt == AXON_ISA_INT16 || bdt == AXON_ISA_INT16;
+		int bits = i16 ? 16 : 8;
+		uint64_t so_ = 0;
+		struct axon_isa_eltwise *p;
+		struct axon_isa_tensor ta, tb, to;
+		struct tmem m;
+		struct sb s;
+
+		rand_dims(d, big);
+		layout(d, sa, (enum lay)(trand() % L_COUNT));
+		layout(d, sb, (enum lay)(trand() % L_COUNT));
+		layout(d, so, (enum lay)(trand() % L_OUTPUTS));
+		tmem_init(&m, SRAM_SIZE);
+		ta = tens_s(0, 0, adt, rand_zp(adt), d, sa);
+		tb = tens_s(0, 0, bdt, rand_zp(bdt), d, sb);
+		to = tens_s(0, 0, odt, odt == AXON_ISA_INT32 ? 0 : rand_zp(odt), d, so);
+		if (inplace == 1) {	/* out identical to a */
+			ta.dtype = odt = to.dtype = adt;
+			to.zero_point = rand_zp(adt);
+			memcpy(ta.strides, so, sizeof(so));
+		} else if (inplace == 2) {
+			tb.dtype = odt = to.dtype = bdt;
+			to.zero_point = rand_zp(bdt);
+			memcpy(tb.strides, so, sizeof(so));
+		}
+		place(&m, &ta, 0x10000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | (inplace == 1 ? TMEM_R_WRITE : 0));
+		fill_vals(&m, &ta);
+		place(&m, &tb, 0x1000000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | (inplace == 2 ? TMEM_R_WRITE : 0));
+		fill_vals(&m, &tb);
+		if (inplace) {
+			struct axon_isa_tensor *src = inplace == 1 ? &ta : &tb;
+
+			to.loc = src->loc;
+			to.addr = src->addr;
+		} else {
+			place(&m, &to, 0x4000000, trand() % 4 == 0, &so_,
+			      TMEM_R_READ | TMEM_R_WRITE);
+		}
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_ELTWISE, struct axon_isa_eltwise, 0);
+		p->a = ta;
+		p->b = tb;
+		p->out = to;
+		p->op = op;
+		p->rounding = rnd;
+		if (op == AXON_ISA_ELT_MUL) {
+			p->rq_out = rand_rq(rnd, 2 * bits, trand() % 5 == 0);
+		} else {
+			p->left_shift = (uint8_t)(trand() % 3 ? trand_range(0, i16 ? 15 : 20) :
+						  (i16 ? 15 : 20));
+			p->rq_a = rand_rq(rnd, bits + p->left_shift, trand() % 5 == 0);
+			p->rq_b = rand_rq(rnd, bits + p->left_shift, trand() % 5 == 0);
+			p->rq_out = rand_rq(rnd, bits + 5, trand() % 5 == 0);
+		}
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.9);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+static void rescale_sweep(uint64_t seed, unsigned iters, const char *what)
+{
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t d[4], sx[4], so[4];
+		uint8_t xdt = out_dts[trand() % 4], odt = out_dts[trand() % 4];
+		uint8_t rnd = rand_round();
+		int inplace = trand() % 4 == 0, bits;
+		uint64_t so_ = 0;
+		struct axon_isa_rescale *p;
+		struct axon_isa_tensor tx, to;
+		struct tmem m;
+		struct sb s;
+
+		rand_dims(d, 1);
+		layout(d, sx, (enum lay)(trand() % L_COUNT));
+		layout(d, so, (enum lay)(trand() % L_OUTPUTS));
+		if (inplace) {	/* identical: same element size */
+			static const uint8_t same[4][2] = {
+				{ AXON_ISA_INT8, AXON_ISA_UINT8 }, { AXON_ISA_UINT8, AXON_ISA_INT8 },
+				{ AXON_ISA_INT16, AXON_ISA_INT16 }, { AXON_ISA_INT32, AXON_ISA_INT32 },
+			};
+			int k = (int)(trand() % 4);
+
+			xdt = same[k][0];
+			odt = same[k][trand() % 2];
+			memcpy(sx, so, sizeof(so));
+		}
+		tmem_init(&m, SRAM_SIZE);
+		tx = tens_s(0, 0, xdt, xdt == AXON_ISA_INT32 ? 0 : rand_zp(xdt), d, sx);
+		to = tens_s(0, 0, odt, odt == AXON_ISA_INT32 ? 0 : rand_zp(odt), d, so);
+		place(&m, &tx, 0x10000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | (inplace ? TMEM_R_WRITE : 0));
+		fill_vals(&m, &tx);
+		if (inplace) {
+			to.loc = tx.loc;
+			to.addr = tx.addr;
+		} else {
+			place(&m, &to, 0x4000000, trand() % 4 == 0, &so_,
+			      TMEM_R_READ | TMEM_R_WRITE);
+		}
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_RESCALE, struct axon_isa_rescale, 0);
+		p->in = tx;
+		p->out = to;
+		p->rounding = rnd;
+		bits = xdt == AXON_ISA_INT32 ? 31 : xdt == AXON_ISA_INT16 ? 16 : 8;
+		p->rq = rand_rq(rnd, bits + 4, trand() % 4 == 0);
+		if (trand() % 8 == 0)	/* the cast scale */
+			p->rq = rnd == AXON_ISA_ROUND_F32 ? rq(1 << 23, 23) : rq(1 << 30, 30);
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.9);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+static void pool_sweep(uint64_t seed, unsigned iters, const char *what, int global)
+{
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t n = (uint32_t)trand_range(1, 2), h = (uint32_t)trand_range(1, 12);
+		uint32_t w = (uint32_t)trand_range(1, 12), C = (uint32_t)trand_range(1, 70);
+		uint32_t kh = (uint32_t)trand_range(1, 4), kw = trand() % 3 ? kh : (uint32_t)trand_range(1, 4);
+		uint32_t sh = (uint32_t)trand_range(1, 3), sw_ = trand() % 3 ? sh : (uint32_t)trand_range(1, 3);
+		uint32_t pt, pb, pl, pr, oh, ow, d[4], od[4], sx[4], so[4], cnt;
+		uint8_t xdt = in_dts[trand() % 3], odt = out_dts[trand() % 4], rnd = rand_round();
+		int avg = trand() % 3 != 0, bits, edge = trand() % 5 == 0;
+		uint64_t so_ = 0, vq;
+		struct axon_isa_pool *p;
+		struct axon_isa_tensor tx, to;
+		struct tmem m;
+		struct sb s;
+		uint8_t *q;
+
+		if (global) {
+			kh = h;
+			kw = w;
+			sh = sw_ = 1;
+			avg = trand() % 5 != 0;
+		}
+		pt = (uint32_t)trand_range(0, kh - 1 < 2 ? kh - 1 : 2);
+		pb = (uint32_t)trand_range(0, kh - 1 < 2 ? kh - 1 : 2);
+		pl = (uint32_t)trand_range(0, kw - 1 < 2 ? kw - 1 : 2);
+		pr = (uint32_t)trand_range(0, kw - 1 < 2 ? kw - 1 : 2);
+		if (global || trand() % 3 == 0)
+			pt = pb = pl = pr = 0;
+		if (h + pt + pb < kh)
+			h = kh;
+		if (w + pl + pr < kw)
+			w = kw;
+		oh = (h + pt + pb - kh) / sh + 1;
+		ow = (w + pl + pr - kw) / sw_ + 1;
+		d[0] = n; d[1] = h; d[2] = w; d[3] = C;
+		od[0] = n; od[1] = oh; od[2] = ow; od[3] = C;
+		layout(d, sx, (enum lay)(trand() % L_OUTPUTS));
+		layout(od, so, (enum lay)(trand() % L_OUTPUTS));
+		tmem_init(&m, SRAM_SIZE);
+		tx = tens_s(0, 0, xdt, rand_zp(xdt), d, sx);
+		to = tens_s(0, 0, odt, odt == AXON_ISA_INT32 ? 0 : rand_zp(odt), od, so);
+		place(&m, &tx, 0x10000, trand() % 4 == 0, &so_, TMEM_R_READ);
+		fill_vals(&m, &tx);
+		place(&m, &to, 0x4000000, trand() % 4 == 0, &so_, TMEM_R_READ | TMEM_R_WRITE);
+		cnt = !avg ? 1 : trand() % 3 == 0 ? 1 :
+		      (uint32_t)trand_range(1, kh * kw + 2);
+		vq = tmem_add(&m, 0x3000000, 8ull * cnt, TMEM_R_READ, 0);
+		q = tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8ull * cnt);
+		bits = (xdt == AXON_ISA_INT16 ? 16 : 8) + (avg ? 4 : 0);
+		fill_rq(q, cnt, rnd, bits, edge);
+		if (trand() % 2 && avg)	/* 1/n folded in, as the compiler does */
+			for (uint32_t i = 0; i < cnt; i++) {
+				int32_t mm = rnd == AXON_ISA_ROUND_F32 ? (int32_t)((1 << 23) / (i + 1)) :
+					     (int32_t)((1u << 30) / (i + 1)), ss = rnd == AXON_ISA_ROUND_F32 ? 23 : 30;
+
+				memcpy(q + 8 * i, &mm, 4);
+				memcpy(q + 8 * i + 4, &ss, 4);
+			}
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_POOL, struct axon_isa_pool,
+			   avg && trand() % 2 ? AXON_ISA_F_COUNT_PAD : 0);
+		p->in = tx;
+		p->out = to;
+		p->rq = rqtab(AXON_ISA_LOC_VA, vq, rnd, cnt);
+		if (trand() % 6 == 0 && so_ + 8ull * cnt <= SRAM_SIZE) {	/* table in SRAM */
+			memcpy(tmem_ptr(&m, AXON_ISA_LOC_SRAM, so_, 8ull * cnt), q, 8ull * cnt);
+			p->rq.loc = AXON_ISA_LOC_SRAM;
+			p->rq.addr = so_;
+		}
+		p->kind = avg ? AXON_ISA_POOL_AVG : AXON_ISA_POOL_MAX;
+		p->kernel_h = (uint16_t)kh;
+		p->kernel_w = (uint16_t)kw;
+		p->stride_h = (uint16_t)sh;
+		p->stride_w = (uint16_t)sw_;
+		p->pad_top = (uint16_t)pt;
+		p->pad_bottom = (uint16_t)pb;
+		p->pad_left = (uint16_t)pl;
+		p->pad_right = (uint16_t)pr;
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.8);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+static void lut_sweep(uint64_t seed, unsigned iters, const char *what)
+{
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t d[4], sx[4], so[4];
+		uint8_t xdt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint8_t odt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		int inplace = trand() % 4 == 0;
+		uint64_t so_ = 0, vt;
+		struct axon_isa_lut *p;
+		struct axon_isa_tensor tx, to;
+		struct tmem m;
+		struct sb s;
+
+		rand_dims(d, 1);
+		layout(d, sx, (enum lay)(trand() % L_COUNT));
+		layout(d, so, (enum lay)(trand() % L_OUTPUTS));
+		if (inplace)
+			memcpy(sx, so, sizeof(so));
+		tmem_init(&m, SRAM_SIZE);
+		tx = tens_s(0, 0, xdt, rand_zp(xdt), d, sx);
+		to = tens_s(0, 0, odt, rand_zp(odt), d, so);
+		place(&m, &tx, 0x10000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | (inplace ? TMEM_R_WRITE : 0));
+		fill_vals(&m, &tx);
+		if (inplace) {
+			to.loc = tx.loc;
+			to.addr = tx.addr;
+		} else {
+			place(&m, &to, 0x4000000, trand() % 4 == 0, &so_,
+			      TMEM_R_READ | TMEM_R_WRITE);
+		}
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_LUT, struct axon_isa_lut, 0);
+		p->in = tx;
+		p->out = to;
+		if (trand() % 4 == 0 && so_ + 256 <= SRAM_SIZE) {
+			vt = so_;
+			p->table_loc = AXON_ISA_LOC_SRAM;
+		} else {
+			vt = tmem_add(&m, 0x3000000, 256, TMEM_R_READ, 0);
+			p->table_loc = AXON_ISA_LOC_VA;
+		}
+		tmem_rand(&m, p->table_loc, vt, 256);
+		p->table = vt;
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.9);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+/* POOL with a bad entry among those a window uses: declined, same fault */
+static void t_pool_bad_table(void **st)
+{
+	struct sweep sw = { 0 };
+	struct tmem m;
+	struct sb s;
+	struct axon_isa_pool *p;
+	uint64_t vx, vq, vo;
+	int32_t e[4] = { 1 << 30, 30, 5, 63 };
+
+	(void)st;
+	trand_seed(78);
+	tmem_init(&m, 0);
+	vx = tmem_add(&m, 0x10000, 4 * 4 * 8, TMEM_R_READ, 0);
+	tmem_rand(&m, AXON_ISA_LOC_VA, vx, 4 * 4 * 8);
+	vq = tmem_add(&m, 0x30000, 16, TMEM_R_READ, 0);
+	memcpy(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 16), e, 16);
+	vo = tmem_add(&m, 0x40000, 4 * 4 * 8, TMEM_R_READ | TMEM_R_WRITE, 0);
+	sb_init(&s);
+	p = SB_PUT(&s, AXON_OP_POOL, struct axon_isa_pool, 0);
+	p->in = tens(AXON_ISA_LOC_VA, vx, AXON_ISA_UINT8, 3, 1, 4, 4, 8);
+	p->out = tens(AXON_ISA_LOC_VA, vo, AXON_ISA_UINT8, 0, 1, 4, 4, 8);
+	p->rq = rqtab(AXON_ISA_LOC_VA, vq, AXON_ISA_ROUND_SINGLE, 2);
+	p->kind = AXON_ISA_POOL_AVG;
+	p->kernel_h = p->kernel_w = 2;
+	p->stride_h = p->stride_w = 1;
+	p->pad_bottom = p->pad_right = 1;
+	p->act_min = 0;
+	p->act_max = 255;
+	sb_finish(&s);
+	compare(&m, &s, &sw, NULL, "pool bad table", 0);
+	assert_int_equal(sw.handled, 0);
+	sb_free(&s);
+	tmem_free(&m);
+}
+
+static void t_elt(void **st) { (void)st; elt_sweep(11, 1500, "eltwise", 0); }
+static void t_elt_big(void **st) { (void)st; elt_sweep(12, 150, "eltwise large", 1); }
+static void t_rescale(void **st) { (void)st; rescale_sweep(13, 800, "rescale"); }
+static void t_pool(void **st) { (void)st; pool_sweep(14, 800, "pool", 0); }
+static void t_pool_global(void **st) { (void)st; pool_sweep(15, 200, "pool global", 1); }
+static void t_lut(void **st) { (void)st; lut_sweep(16, 500, "lut"); }
+
 static void t_conv_any(void **st) { (void)st; conv_sweep(C_ANY, 1, 400, "conv general", 0); }
 static void t_conv_pw(void **st) { (void)st; conv_sweep(C_PW, 2, 300, "conv pointwise", 1); }
 static void t_conv_dw(void **st) { (void)st; conv_sweep(C_DW, 3, 300, "conv depthwise", 1); }
@@ -520,6 +951,13 @@ int main(void)
 		cmocka_unit_test(t_mm_small),
 		cmocka_unit_test(t_mm_big),
 		cmocka_unit_test(t_bad_table),
+		cmocka_unit_test(t_elt),
+		cmocka_unit_test(t_elt_big),
+		cmocka_unit_test(t_rescale),
+		cmocka_unit_test(t_pool),
+		cmocka_unit_test(t_pool_global),
+		cmocka_unit_test(t_pool_bad_table),
+		cmocka_unit_test(t_lut),
 	};
 
 	printf("cpu kernels: %s\n", cpuk_supported() ? "AVX-512 VNNI" :
