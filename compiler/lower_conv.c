@@ -20,7 +20,6 @@ int lw_conv(struct qgraph *q, const struct node *n, int x, int wv, const double 
 	const char *ap = attr_s(n, "auto_pad", "NOTSET");
 	int wdt = isa_dtype_of(w->dtype), wq, bq, out, o;
 	uint8_t *pk;
-	struct rq *r;
 	int64_t wd[4] = { co, kh, kw, ci };
 	int64_t bd[4] = { 1, 1, 1, co };
 
@@ -62,17 +61,7 @@ int lw_conv(struct qgraph *q, const struct node *n, int x, int wv, const double 
 	q->o[o].in[0] = x;
 	q->o[o].in[1] = wq;
 	q->o[o].in[2] = bq;
-	r = xcalloc((size_t)co, sizeof(*r));
-	for (i = 0; i < co; i++)
-		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
-			q->f32_scales ?
-			quantize_multiplier_f32((float)scale_ratio_f32(q->v[x].scale, wsc[i], so)) :
-			quantize_multiplier(q->v[x].scale * wsc[i] / so);
-	if (q->f32_scales && !out_i32)	/* ORT's float32 requantization, see quant.c */
-		q->o[o].rounding = AXON_ISA_ROUND_F32;
-	q->o[o].aux = rq_table(q, "rq", r, (int)co);
-	q->o[o].aux_count = (int)co;
-	free(r);
+	acc_rq(q, o, q->v[x].scale, wsc, 0, co, so, out_i32);
 	for (i = 0; i < 2; i++) {
 		q->o[o].stride[i] = (int)st[i];
 		q->o[o].dil[i] = (int)dl[i];

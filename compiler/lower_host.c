@@ -41,8 +41,7 @@ static int const_is(const struct graph *g, int vi, double want)
 static int float_input(struct qgraph *q, int vi, const struct node *n)
 {
 	struct value *v = G->v[vi];
-	int64_t st[MAX_RANK], sz = 1;
-	int k, b, qv;
+	int qv;
 
 	if (q->qv_of[vi] >= 0)
 		return q->qv_of[vi];
@@ -55,18 +54,7 @@ static int float_input(struct qgraph *q, int vi, const struct node *n)
 		axc_error(G, n, "too many inputs");
 		return -1;
 	}
-	for (k = v->rank - 1; k >= 0; k--) {
-		st[k] = sz;
-		sz *= v->dims[k];
-	}
-	b = qg_buf(q, QB_INPUT, v->name, (uint64_t)sz * 4);
-	qv = qg_val(q, v->name, QDT_F32, 1.0, 0, v->rank, v->dims, b, 0, st);
-	q->b[b].io = q->nin;
-	q->in[q->nin].val = qv;
-	q->in[q->nin].onnx = vi;
-	q->in[q->nin].ext_dtype = AXB_DTYPE_FLOAT32;
-	q->in[q->nin].name = xstrdup(v->name);
-	q->nin++;
+	qv = qg_input(q, vi, QDT_F32, 1.0, 0, AXB_DTYPE_FLOAT32, 4);
 	q->v[qv].onnx = vi;
 	return q->qv_of[vi] = qv;
 }

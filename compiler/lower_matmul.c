@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* axonc QDQ lowering: MatMul / Gemm -> MATMUL. */
-#include <stdlib.h>
-
 #include "lower_qdq.h"
 
 int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const,
@@ -11,7 +9,6 @@ int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const
 	const struct qval *av = &q->v[a];
 	int64_t od[MAX_RANK], i, bd[4] = { 1, 1, 1, N }, kd[4] = { 1, 1, K, N };
 	int rank, out, o, bias, r_ok;
-	struct rq *r;
 	double sb;
 
 	if (b_const)
@@ -44,17 +41,7 @@ int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const
 	q->o[o].in[0] = a;
 	q->o[o].in[1] = bq;
 	q->o[o].in[2] = bias;
-	r = xcalloc((size_t)N, sizeof(*r));
-	for (i = 0; i < N; i++)
-		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
-			q->f32_scales ?
-			quantize_multiplier_f32((float)scale_ratio_f32(av->scale, wsc ? wsc[i] : sb, so)) :
-			quantize_multiplier(av->scale * (wsc ? wsc[i] : sb) / so);
-	if (q->f32_scales && !out_i32)	/* ORT's float32 requantization, see quant.c */
-		q->o[o].rounding = AXON_ISA_ROUND_F32;
-	q->o[o].aux = rq_table(q, "rq", r, (int)N);
-	q->o[o].aux_count = (int)N;
-	free(r);
+	acc_rq(q, o, av->scale, wsc, sb, N, so, out_i32);
 	q->o[o].macs = (uint64_t)(qv_nelem(&q->v[out]) * K);
 	return out;
 }

@@ -71,12 +71,35 @@ static int structural(const struct node *p)
 	       is(p, "BatchNormalization");
 }
 
+typedef int (*lower_fn)(struct qgraph *q, const struct node *n, int x, double so, int32_t zo,
+			int odt);
+
+/* the lowering of node p if it reads one quantized operand (input 0), else NULL */
+static lower_fn one_operand(const struct node *p)
+{
+	static const struct {
+		const char *op;
+		lower_fn fn;
+	} t[] = {
+		{ "MaxPool", lw_pool }, { "AveragePool", lw_pool }, { "GlobalAveragePool", lw_gap },
+		{ "Softmax", lw_softmax }, { "LayerNormalization", lw_layernorm },
+		{ "BatchNormalization", lw_batchnorm },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (is(p, t[i].op))
+			return t[i].fn;
+	return NULL;
+}
+
 /* lower the float value fv quantized by node qn with (so, zo, odt) */
 static int lower_to_q(struct qgraph *q, const struct node *qn, int fv, double so, int32_t zo, int odt)
 {
 	const struct node *p = prod(q, fv), *act = NULL;
 	int32_t lo = qtype_min(odt), hi = qtype_max(odt);
 	int out = -1, x, k;
+	lower_fn one;
 
 	if (!p) {
 		axc_error(G, qn, "input '%s' is not computed from quantized tensors", G->v[fv]->name);
@@ -190,34 +213,14 @@ static int lower_to_q(struct qgraph *q, const struct node *qn, int fv, double so
 		out = lw_elt(q, p, is(p, "Add") ? AXON_ISA_ELT_ADD : is(p, "Sub") ? AXON_ISA_ELT_SUB :
 			     is(p, "Mul") ? AXON_ISA_ELT_MUL : is(p, "Min") ? AXON_ISA_ELT_MIN :
 			     AXON_ISA_ELT_MAX, a, b, so, zo, odt);
-	} else if (out < 0 && (is(p, "MaxPool") || is(p, "AveragePool"))) {
+	} else if (out < 0 && (one = one_operand(p))) {
 		x = float_src(q, p->in[0], NULL);
 		if (x < 0)
 			goto notq;
-		out = lw_pool(q, p, x, so, zo, odt);
-	} else if (out < 0 && is(p, "GlobalAveragePool")) {
-		x = float_src(q, p->in[0], NULL);
-		if (x < 0)
-			goto notq;
-		out = lw_gap(q, p, x, so, zo, odt);
-	} else if (out < 0 && is(p, "Softmax")) {
-		x = float_src(q, p->in[0], NULL);
-		if (x < 0)
-			goto notq;
-		out = lw_softmax(q, p, x, so, zo, odt);
-	} else if (out < 0 && is(p, "LayerNormalization")) {
-		x = float_src(q, p->in[0], NULL);
-		if (x < 0)
-			goto notq;
-		out = lw_layernorm(q, p, x, so, zo, odt);
+		out = one(q, p, x, so, zo, odt);
 	} else if (out < 0 && (is(p, "ReduceMean") || is(p, "ReduceSum") || is(p, "ReduceMax") ||
 			       is(p, "ReduceMin")) && (x = float_src(q, p->in[0], NULL)) >= 0) {
 		out = lw_reduce(q, p, x, so, zo, odt);
-	} else if (out < 0 && is(p, "BatchNormalization")) {
-		x = float_src(q, p->in[0], NULL);
-		if (x < 0)
-			goto notq;
-		out = lw_batchnorm(q, p, x, so, zo, odt);
 	} else if (out < 0 && is_view_op(p)) {
 		int ok = 0;
 
@@ -363,7 +366,7 @@ static int set_output(struct qgraph *q, int vi, int qv, int ext)
 
 static int lower_graph1(struct qgraph *q, const char *skip)
 {
-	int i, k;
+	int i;
 
 	for (i = 0; i < G->nn; i++) {
 		struct node *n = &G->n[i];
@@ -384,31 +387,15 @@ static int lower_graph1(struct qgraph *q, const char *skip)
 			if (qdq_params(q, n, &s, &z, &dt))
 				return -1;
 			if (G->v[x]->is_input) {
-				int64_t st[MAX_RANK], sz = 1;
-				struct value *v = G->v[x];
-				int b, qv;
-
-				if (v->dtype != DT_F32) {
+				if (G->v[x]->dtype != DT_F32) {
 					axc_error(G, n, "graph input must be float32");
 					return -1;
-				}
-				for (k = v->rank - 1; k >= 0; k--) {
-					st[k] = sz;
-					sz *= v->dims[k];
 				}
 				if (q->nin >= 16) {
 					axc_error(G, n, "too many inputs");
 					return -1;
 				}
-				b = qg_buf(q, QB_INPUT, v->name, (uint64_t)sz * (uint64_t)esize(dt));
-				qv = qg_val(q, v->name, dt, s, z, v->rank, v->dims, b, 0, st);
-				q->b[b].io = q->nin;
-				q->in[q->nin].val = qv;
-				q->in[q->nin].onnx = x;
-				q->in[q->nin].ext_dtype = AXB_DTYPE_FLOAT32;
-				q->in[q->nin].name = xstrdup(v->name);
-				q->nin++;
-				q->qv_of[n->out[0]] = qv;
+				q->qv_of[n->out[0]] = qg_input(q, x, dt, s, z, AXB_DTYPE_FLOAT32, esize(dt));
 				q->node_op[i] = -2;
 				continue;
 			}

@@ -57,6 +57,8 @@ int qdq_params(struct qgraph *q, const struct node *n, double *scale, int32_t *z
 int float_src(struct qgraph *q, int vi, const struct node **dqn);
 int new_op(struct qgraph *q, int kind, const struct node *n, const struct node *extra, int out);
 int rq_table(struct qgraph *q, const char *name, const struct rq *r, int count);
+void acc_rq(struct qgraph *q, int o, double xs, const double *wsc, double ws, int64_t n,
+	    double so, int out_i32);
 
 /* lower_consts.c: constant weights, biases and parameter vectors */
 int weight_params(struct qgraph *q, const struct node *n, int fv, int64_t nch,

@@ -58,23 +58,11 @@ int lw_get_q(struct qgraph *q, int vi)
 	if (q->qv_of[vi] >= 0)
 		return q->qv_of[vi];
 	if (v->is_input && isa_dtype_of(v->dtype)) {
-		int64_t st[MAX_RANK], s = 1;
-		int i, b, qv;
+		int dt = isa_dtype_of(v->dtype), qv;
 
 		if (q->nin >= 16)
 			return -1;
-		for (i = v->rank - 1; i >= 0; i--) {
-			st[i] = s;
-			s *= v->dims[i];
-		}
-		b = qg_buf(q, QB_INPUT, v->name, (uint64_t)s * (uint64_t)esize(isa_dtype_of(v->dtype)));
-		qv = qg_val(q, v->name, isa_dtype_of(v->dtype), 1.0, 0, v->rank, v->dims, b, 0, st);
-		q->b[b].io = q->nin;
-		q->in[q->nin].val = qv;
-		q->in[q->nin].onnx = vi;
-		q->in[q->nin].ext_dtype = isa_dtype_of(v->dtype);
-		q->in[q->nin].name = xstrdup(v->name);
-		q->nin++;
+		qv = qg_input(q, vi, dt, 1.0, 0, dt, esize(dt));
 		q->v[qv].onnx = vi;
 		return q->qv_of[vi] = qv;
 	}
@@ -159,4 +147,25 @@ int rq_table(struct qgraph *q, const char *name, const struct rq *r, int count)
 	q->b[b].data = xcalloc((size_t)count, 8);
 	memcpy(q->b[b].data, r, (size_t)count * 8);
 	return b;
+}
+
+/* op o's table of n requantizations of its int32 accumulator (input scale
+ * xs times weight scale wsc[i], or ws for all if wsc is NULL) to the output
+ * scale so; identities if the output stays int32 (out_i32) */
+void acc_rq(struct qgraph *q, int o, double xs, const double *wsc, double ws, int64_t n,
+	    double so, int out_i32)
+{
+	struct rq *r = xcalloc((size_t)n, sizeof(*r));
+	int64_t i;
+
+	for (i = 0; i < n; i++)
+		r[i] = out_i32 ? (struct rq){ 1 << 30, 30 } :
+			q->f32_scales ?
+			quantize_multiplier_f32((float)scale_ratio_f32(xs, wsc ? wsc[i] : ws, so)) :
+			quantize_multiplier(xs * (wsc ? wsc[i] : ws) / so);
+	if (q->f32_scales && !out_i32)	/* ORT's float32 requantization, see quant.c */
+		q->o[o].rounding = AXON_ISA_ROUND_F32;
+	q->o[o].aux = rq_table(q, "rq", r, (int)n);
+	q->o[o].aux_count = (int)n;
+	free(r);
 }

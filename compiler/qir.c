@@ -204,6 +204,30 @@ int qg_const(struct qgraph *q, const char *name, int dtype, double scale, int32_
 	return qg_val(q, name, dtype, scale, zp, rank, dims, b, 0, st);
 }
 
+/* ONNX graph input vi as a new input buffer (elem bytes per element) and a
+ * dense qval of it, registered as model input q->nin; the caller checks
+ * that q->nin < 16 */
+int qg_input(struct qgraph *q, int vi, int dtype, double scale, int32_t zp, int ext_dtype,
+	     int elem)
+{
+	const struct value *v = q->g->v[vi];
+	int64_t st[MAX_RANK], n = 1;
+	int i, b, qv;
+
+	for (i = 0; i < v->rank; i++)
+		n *= v->dims[i];
+	dense_strides(v->rank, v->dims, st);
+	b = qg_buf(q, QB_INPUT, v->name, (uint64_t)n * (uint64_t)elem);
+	qv = qg_val(q, v->name, dtype, scale, zp, v->rank, v->dims, b, 0, st);
+	q->b[b].io = q->nin;
+	q->in[q->nin].val = qv;
+	q->in[q->nin].onnx = vi;
+	q->in[q->nin].ext_dtype = ext_dtype;
+	q->in[q->nin].name = xstrdup(v->name);
+	q->nin++;
+	return qv;
+}
+
 int qg_op(struct qgraph *q, int kind, const char *nodes, const char *op_type)
 {
 	struct qop *o;

@@ -113,6 +113,8 @@ int qg_new_act(struct qgraph *q, const char *name, int dtype, double scale, int3
 	       int rank, const int64_t *dims, int nhwc);
 int qg_const(struct qgraph *q, const char *name, int dtype, double scale, int32_t zp,
 	     int rank, const int64_t *dims, const void *data);
+int qg_input(struct qgraph *q, int vi, int dtype, double scale, int32_t zp, int ext_dtype,
+	     int elem);
 int qg_op(struct qgraph *q, int kind, const char *nodes, const char *op_type);
 int esize(int isa_dtype);
 int64_t qv_nelem(const struct qval *v);
