@@ -9,7 +9,6 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
-#include <linux/udmabuf.h>
 #include <sys/wait.h>
 
 #include "axon_test.h"
@@ -44,31 +43,6 @@ static void dmabuf_sync(int buf, uint64_t flags)
 	axon_ioctl(buf, DMA_BUF_IOCTL_SYNC, &s);
 }
 
-/* A udmabuf over a sealed memfd; returns the dma-buf fd, *memfd set. */
-static int make_udmabuf(size_t size, int *memfd)
-{
-	struct udmabuf_create c = { 0 };
-	int dev, buf;
-
-	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return -errno;
-	*memfd = memfd_create("axon-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	if (*memfd < 0 || ftruncate(*memfd, size) ||
-	    fcntl(*memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
-		close(dev);
-		return -errno;
-	}
-	c.memfd = *memfd;
-	c.flags = UDMABUF_FLAGS_CLOEXEC;
-	c.size = size;
-	buf = ioctl(dev, UDMABUF_CREATE, &c);
-	if (buf < 0)
-		buf = -errno;
-	close(dev);
-	return buf;
-}
-
 static int make_heap_buf(size_t size)
 {
 	struct dma_heap_allocation_data a = {
@@ -83,28 +57,6 @@ static int make_heap_buf(size_t size)
 	ret = axon_ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &a);
 	close(heap);
 	return ret ? ret : (int)a.fd;
-}
-
-/* A vgem card node, or -ENODEV. */
-static int open_vgem(void)
-{
-	char path[64], name[32];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = 31 };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!axon_ioctl(fd, DRM_IOCTL_VERSION, &v) &&
-		    !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -ENODEV;
 }
 
 FIXTURE(prime) {
@@ -358,7 +310,7 @@ static void import_foreign(struct __test_metadata *_metadata, int fd,
 
 TEST_F(prime, import_udmabuf)
 {
-	int memfd = -1, buf = make_udmabuf(SZ, &memfd);
+	int memfd = -1, buf = axon_make_udmabuf(SZ, &memfd);
 	void *cpu;
 
 	if (buf == -ENOENT)
@@ -392,7 +344,7 @@ TEST_F(prime, import_vgem)
 	struct drm_mode_create_dumb dumb = {
 		.width = SZ / 4, .height = 1, .bpp = 32,
 	};
-	int vgem = open_vgem(), buf;
+	int vgem = axon_open_vgem(), buf;
 	void *cpu;
 
 	if (vgem < 0)
@@ -411,7 +363,7 @@ TEST_F(prime, import_vgem)
 /* A closed import frees its VA; importing again works. */
 TEST_F(prime, reimport_after_close)
 {
-	int memfd = -1, buf = make_udmabuf(SZ, &memfd);
+	int memfd = -1, buf = axon_make_udmabuf(SZ, &memfd);
 	struct drm_axon_bo_info a, b;
 	long long total0;
 	uint32_t h;
@@ -446,25 +398,6 @@ TEST_F(prime, wait_imported)
 	close(buf);
 }
 
-/* vgem's fence ioctls (include/uapi/drm/vgem_drm.h; not in libdrm's headers). */
-struct vgem_fence_attach {
-	__u32 handle;
-	__u32 flags;
-	__u32 out_fence;
-	__u32 pad;
-};
-
-struct vgem_fence_signal {
-	__u32 fence;
-	__u32 flags;
-};
-
-#define VGEM_FENCE_WRITE	0x1
-#define IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + 0x1, \
-					 struct vgem_fence_attach)
-#define IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + 0x2, \
-					struct vgem_fence_signal)
-
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -494,7 +427,7 @@ TEST_F(prime, wait_foreign_fence)
 	};
 	struct vgem_fence_attach rd = { 0 }, wr = { .flags = VGEM_FENCE_WRITE };
 	struct vgem_fence_signal sig = { 0 };
-	int vgem = open_vgem(), buf, status;
+	int vgem = axon_open_vgem(), buf, status;
 	int64_t t0;
 	uint32_t h;
 	pid_t pid;

@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 
 #include <linux/dma-buf.h>
-#include <linux/udmabuf.h>
 
 #include "axon_job_test.h"
 #include "kselftest_harness.h"
@@ -343,30 +342,6 @@ TEST_F(sync, no_implicit_sync_not_in_resv)
 	EXPECT_EQ(0, abo_wait(self->fd, self->x.handle, 10000));
 }
 
-static int make_udmabuf(size_t size, int *memfd)
-{
-	struct udmabuf_create c = { 0 };
-	int dev, buf;
-
-	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return -errno;
-	*memfd = memfd_create("axon-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	if (*memfd < 0 || ftruncate(*memfd, size) ||
-	    fcntl(*memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
-		close(dev);
-		return -errno;
-	}
-	c.memfd = *memfd;
-	c.flags = UDMABUF_FLAGS_CLOEXEC;
-	c.size = size;
-	buf = ioctl(dev, UDMABUF_CREATE, &c);
-	if (buf < 0)
-		buf = -errno;
-	close(dev);
-	return buf;
-}
-
 static int sync_file_ready(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -390,7 +365,7 @@ TEST_F(sync, dmabuf_export_sync_file)
 	int memfd = -1, buf;
 	uint8_t *cpu;
 
-	buf = make_udmabuf(BIG, &memfd);
+	buf = axon_make_udmabuf(BIG, &memfd);
 	if (buf == -ENOENT)
 		SKIP(return, "no /dev/udmabuf");
 	ASSERT_LE(0, buf);
@@ -440,7 +415,7 @@ TEST_F(sync, dmabuf_import_sync_file)
 	int memfd = -1, buf;
 	uint8_t *cpu;
 
-	buf = make_udmabuf(1 << 20, &memfd);
+	buf = axon_make_udmabuf(1 << 20, &memfd);
 	if (buf == -ENOENT)
 		SKIP(return, "no /dev/udmabuf");
 	ASSERT_LE(0, buf);

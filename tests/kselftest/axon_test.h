@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/udmabuf.h>
+
 #include <drm/axon_accel.h>
 
 #define AXON_MAX_TEST_DEVS	16
@@ -387,6 +389,75 @@ static inline int axon_debugfs_bo(const struct axon_dev *d,
 	}
 	fclose(f);
 	return found;
+}
+
+/*
+ * A udmabuf over a sealed memfd: returns the dma-buf fd (or -errno), *memfd
+ * set to the memfd (or < 0) for the caller to map and close.
+ */
+static inline int axon_make_udmabuf(size_t size, int *memfd)
+{
+	struct udmabuf_create c = { 0 };
+	int dev, buf;
+
+	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	*memfd = memfd_create("axon-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (*memfd < 0 || ftruncate(*memfd, size) ||
+	    fcntl(*memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		close(dev);
+		return -errno;
+	}
+	c.memfd = *memfd;
+	c.flags = UDMABUF_FLAGS_CLOEXEC;
+	c.size = size;
+	buf = ioctl(dev, UDMABUF_CREATE, &c);
+	if (buf < 0)
+		buf = -errno;
+	close(dev);
+	return buf;
+}
+
+/* vgem's fence ioctls (include/uapi/drm/vgem_drm.h; not in libdrm's headers). */
+struct vgem_fence_attach {
+	__u32 handle;
+	__u32 flags;
+	__u32 out_fence;
+	__u32 pad;
+};
+
+struct vgem_fence_signal {
+	__u32 fence;
+	__u32 flags;
+};
+
+#define VGEM_FENCE_WRITE	0x1
+#define IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + 0x1, \
+					 struct vgem_fence_attach)
+#define IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + 0x2, \
+					struct vgem_fence_signal)
+
+/* A vgem card node, or -ENODEV. */
+static inline int axon_open_vgem(void)
+{
+	char path[64], name[32];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = { .name = name, .name_len = 31 };
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!axon_ioctl(fd, DRM_IOCTL_VERSION, &v) &&
+		    !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -ENODEV;
 }
 
 #endif /* AXON_TEST_H */

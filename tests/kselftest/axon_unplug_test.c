@@ -10,7 +10,6 @@
 
 #include <linux/dma-buf.h>
 #include <linux/sync_file.h>
-#include <linux/udmabuf.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -19,47 +18,6 @@
 
 #define SZ		(32 * 1024)
 #define DRV_DIR		"/sys/bus/platform/drivers/axon"
-
-/* vgem (include/uapi/drm/vgem_drm.h; not in libdrm's headers). */
-struct vgem_fence_attach {
-	__u32 handle;
-	__u32 flags;
-	__u32 out_fence;
-	__u32 pad;
-};
-
-struct vgem_fence_signal {
-	__u32 fence;
-	__u32 flags;
-};
-
-#define VGEM_FENCE_WRITE	0x1
-#define IOCTL_VGEM_FENCE_ATTACH	DRM_IOWR(DRM_COMMAND_BASE + 0x1, \
-					 struct vgem_fence_attach)
-#define IOCTL_VGEM_FENCE_SIGNAL	DRM_IOW(DRM_COMMAND_BASE + 0x2, \
-					struct vgem_fence_signal)
-
-/* A vgem card node, or -ENODEV. */
-static int open_vgem(void)
-{
-	char path[64], name[32];
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
-			return fd;
-		close(fd);
-	}
-	return -ENODEV;
-}
 
 static int pdev_bound(const char *pdev)
 {
@@ -454,27 +412,13 @@ static int reload(void)
 	return ret;
 }
 
-/* A udmabuf over a sealed memfd, or -errno. */
+/* A udmabuf over a sealed memfd (not kept), or -errno. */
 static int udmabuf_new(size_t size)
 {
-	struct udmabuf_create c = { 0 };
-	int dev, memfd, buf;
+	int memfd = -1, buf = axon_make_udmabuf(size, &memfd);
 
-	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return -errno;
-	memfd = memfd_create("axon-unplug", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, size) ||
-	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
-		close(dev);
-		return -EIO;
-	}
-	c.memfd = memfd;
-	c.size = size;
-	buf = ioctl(dev, UDMABUF_CREATE, &c);
-	buf = buf < 0 ? -errno : buf;
-	close(memfd);
-	close(dev);
+	if (memfd >= 0)
+		close(memfd);
 	return buf;
 }
 
@@ -608,7 +552,7 @@ TEST(module_unload_with_killed_job_fence)
 
 	if (!getenv("AXON_KO") || geteuid())
 		SKIP(return, "needs root and AXON_KO=<path of axon.ko>");
-	vgem = open_vgem();
+	vgem = axon_open_vgem();
 	if (vgem < 0)
 		SKIP(return, "no vgem device (modprobe vgem)");
 	ASSERT_EQ(0, axon_ioctl(vgem, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
