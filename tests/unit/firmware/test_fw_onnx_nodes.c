@@ -54,6 +54,21 @@ static void *read_file(const char *path, size_t *len)
 	return b;
 }
 
+/* Element @i of little-endian raw data of 4-byte elements. */
+static int32_t raw_i32(const uint8_t *raw, int64_t i)
+{
+	int32_t x;
+	memcpy(&x, raw + 4 * i, 4);
+	return x;
+}
+
+static float raw_f32(const uint8_t *raw, int64_t i)
+{
+	float x;
+	memcpy(&x, raw + 4 * i, 4);
+	return x;
+}
+
 static void ten_from_proto(const Onnx__TensorProto *t, struct ten *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -75,24 +90,12 @@ static void ten_from_proto(const Onnx__TensorProto *t, struct ten *o)
 		case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
 			o->v[i] = raw ? (int8_t)raw[i] : t->int32_data[i];
 			break;
-		case ONNX__TENSOR_PROTO__DATA_TYPE__INT32: {
-			int32_t x;
-			if (raw)
-				memcpy(&x, raw + 4 * i, 4);
-			else
-				x = t->int32_data[i];
-			o->v[i] = x;
+		case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
+			o->v[i] = raw ? raw_i32(raw, i) : t->int32_data[i];
 			break;
-		}
-		case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT: {
-			float x;
-			if (raw)
-				memcpy(&x, raw + 4 * i, 4);
-			else
-				x = t->float_data[i];
-			o->f[i] = x;
+		case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+			o->f[i] = raw ? raw_f32(raw, i) : t->float_data[i];
 			break;
-		}
 		default:
 			fail_msg("unsupported ONNX dtype %d", o->dtype);
 		}
@@ -214,6 +217,13 @@ static struct axon_isa_rqtab scales(const double *r, uint32_t n, uint8_t roundin
 	return mk_rqtab(AXON_ISA_LOC_VA, rounding, n, m, s);
 }
 
+/* The integer ops' scale: one identity entry (multiplier 2^30, shift 30). */
+static struct axon_isa_rqtab identity_rq(void)
+{
+	int32_t m1 = 1 << 30, s1 = 30;
+	return mk_rqtab(0, AXON_ISA_ROUND_SINGLE, 1, &m1, &s1);
+}
+
 /*
  * Compares the output (written in ONNX layout at @out_va, @dt) with the
  * reference; an element that differs by 1 is accepted only when @exact[i]
@@ -256,6 +266,7 @@ static unsigned compare(const char *name, const struct ten *ref, uint64_t out_va
 	return bad;
 }
 
+/* Finishes, runs and frees @s. */
 static void run_stream(struct sb *s, const char *name)
 {
 	struct axon_fw_result res;
@@ -263,6 +274,17 @@ static void run_stream(struct sb *s, const char *name)
 	uint32_t st = tfw_run_sb(&M, s, NULL, NULL, &res);
 	if (st)
 		fail_msg("%s: %s at packet %u: %s", name, axon_fw_status_str(st), res.packet, res.reason);
+	sb_free(s);
+}
+
+/* Compares the node's output (see compare()), then frees @exact and @nd. */
+static unsigned node_done(const char *name, struct node *nd, uint64_t out_va, uint8_t dt,
+			  double *exact, unsigned *ties)
+{
+	unsigned bad = compare(name, &nd->out, out_va, dt, exact, ties);
+	free(exact);
+	node_free(nd);
+	return bad;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -325,8 +347,7 @@ static unsigned conv_node(const char *name, uint8_t rounding, unsigned *ties)
 			real[i] = nd.in[1].f[0] * nd.in[4].f[i] / nd.in[6].f[0];
 		p->rq = scales(real, nrq, rounding);
 	} else {
-		int32_t m1 = 1 << 30, s1 = 30;	/* identity */
-		p->rq = mk_rqtab(0, AXON_ISA_ROUND_SINGLE, 1, &m1, &s1);
+		p->rq = identity_rq();
 	}
 	p->stride_h = (uint16_t)nd.strides[0];
 	p->stride_w = (uint16_t)nd.strides[1];
@@ -340,7 +361,6 @@ static unsigned conv_node(const char *name, uint8_t rounding, unsigned *ties)
 	p->act_min = (int32_t)dtype_min(odt);
 	p->act_max = (int32_t)dtype_max(odt);
 	run_stream(&s, name);
-	sb_free(&s);
 
 	/* exact real results (double) for the tie proof, straight from NCHW */
 	double *exact = NULL;
@@ -366,10 +386,7 @@ static unsigned conv_node(const char *name, uint8_t rounding, unsigned *ties)
 							(double)acc * real[nrq == 1 ? 0 : mo] + yzp;
 					}
 	}
-	unsigned bad = compare(name, &nd.out, out_va, odt, exact, ties);
-	free(exact);
-	node_free(&nd);
-	return bad;
+	return node_done(name, &nd, out_va, odt, exact, ties);
 }
 
 /* MatMulInteger / QLinearMatMul */
@@ -430,13 +447,11 @@ static unsigned matmul_node(const char *name, uint8_t rounding, unsigned *ties)
 		real = nd.in[1].f[0] * nd.in[4].f[0] / nd.in[6].f[0];
 		p->rq = scales(&real, 1, rounding);
 	} else {
-		int32_t m1 = 1 << 30, s1 = 30;
-		p->rq = mk_rqtab(0, AXON_ISA_ROUND_SINGLE, 1, &m1, &s1);
+		p->rq = identity_rq();
 	}
 	p->act_min = (int32_t)dtype_min(odt);
 	p->act_max = (int32_t)dtype_max(odt);
 	run_stream(&s, name);
-	sb_free(&s);
 	double *exact = NULL;
 	if (qlinear) {
 		exact = calloc((size_t)nd.out.n, sizeof(double));
@@ -451,10 +466,7 @@ static unsigned matmul_node(const char *name, uint8_t rounding, unsigned *ties)
 						exact[((b0 * od[1] + b1) * od[2] + m) * od[3] + n] = (double)acc * real + yzp;
 					}
 	}
-	unsigned bad = compare(name, &nd.out, out_va, odt, exact, ties);
-	free(exact);
-	node_free(&nd);
-	return bad;
+	return node_done(name, &nd, out_va, odt, exact, ties);
 }
 
 struct nodecase {

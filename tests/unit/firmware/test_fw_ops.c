@@ -48,6 +48,21 @@ static void rand_rq(int32_t base_s, int32_t *m, int32_t *s)
 }
 
 /*
+ * @n scales near shift @base (with @sat: a random shift in 0..40 each), all
+ * replaced by the identity (2^30, 30) when @exact.
+ */
+static void rand_rqs(uint32_t n, int32_t base, int sat, int exact, int32_t *m, int32_t *s)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		rand_rq(sat ? (int32_t)trand_range(0, 40) : base, &m[i], &s[i]);
+		if (exact) {
+			m[i] = 1 << 30;
+			s[i] = 30;
+		}
+	}
+}
+
+/*
  * ISA 1.1 ROUND_F32 runs of the sweeps: with g_f32 set, every rounding mode
  * drawn becomes ROUND_F32 (the random sequence is the same, so the 1.0
  * sweeps keep their cases) and every scale is brought below 2^24 at about
@@ -106,6 +121,17 @@ static int f32_off(void **st)
 	return 0;
 }
 
+static enum layout rand_layout(void)
+{
+	return (enum layout)trand_range(0, L_NLAYOUTS - 1);
+}
+
+/* A tensor at a random location with a random zero point and layout. */
+static struct axon_isa_tensor rand_tensor(uint8_t dt, const uint32_t d[4])
+{
+	return mkt(rand_loc(), dt, rand_zp(dt), d, rand_layout());
+}
+
 static int ilog2u(uint64_t v)
 {
 	int l = 0;
@@ -120,8 +146,32 @@ struct sweep {
 	unsigned cases, fails, ambiguous;
 };
 
-static void sweep_case(struct sweep *sw, struct sb *s, const char *what)
+/* for (it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) */
+static unsigned sweep_start(struct sweep *sw, uint64_t seed)
 {
+	sw->cases = sw->fails = sw->ambiguous = 0;
+	trand_seed(seed);
+	return 0;
+}
+
+/* Case @it runs (on fresh memory) unless @iters ran or MAX_FAILS failed. */
+static int sweep_next(struct sweep *sw, unsigned it, unsigned iters)
+{
+	if (it >= iters || sw->fails >= MAX_FAILS)
+		return 0;
+	mem_reset();
+	return 1;
+}
+
+/* Finishes, checks and frees @s; @fmt... describes the case. */
+__attribute__((format(printf, 3, 4)))
+static void sweep_case(struct sweep *sw, struct sb *s, const char *fmt, ...)
+{
+	char what[320];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	sb_finish(s);
 	uint64_t d = tfw_check(&M, s, what);
 	if (d == TFW_AMBIGUOUS)
@@ -147,10 +197,8 @@ enum conv_variant { CV_PLAIN, CV_GROUPED, CV_DEPTHWISE, CV_DILATED_PADDED, CV_IN
 
 static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t N = (uint32_t)trand_range(1, 2), G = 1, cpg, opg;
 		uint32_t KH = (uint32_t)trand_range(1, 3), KW = (uint32_t)trand_range(1, 3);
 		uint32_t sh = (uint32_t)trand_range(1, 2), sw_ = (uint32_t)trand_range(1, 2);
@@ -200,14 +248,11 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 		uint32_t OH = (H + pt + pb - dh * (KH - 1) - 1) / sh + 1;
 		uint32_t OW = (W + pl + pr - dw * (KW - 1) - 1) / sw_ + 1;
 
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), DIMS(N, H, W, Cin),
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor w = mkt(rand_loc(), wdt, rand_zp(wdt), DIMS(Cout, KH, KW, cpg),
-					       (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, DIMS(N, H, W, Cin));
+		struct axon_isa_tensor w = rand_tensor(wdt, DIMS(Cout, KH, KW, cpg));
 		struct axon_isa_tensor bias = mkt(rand_loc(), AXON_ISA_INT32, 0, DIMS(1, 1, 1, Cout),
 						  trand_range(0, 1) ? L_GAP : L_CONTIG);
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), DIMS(N, OH, OW, Cout),
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor out = rand_tensor(odt, DIMS(N, OH, OW, Cout));
 		if (idt == AXON_ISA_INT16)
 			in.zero_point = (int32_t)trand_range(-1000, 1000);
 		int sat = v == CV_SATURATE;
@@ -220,13 +265,7 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 		int32_t ms[64], ss[64];
 		int base = 31 + (idt == AXON_ISA_INT16 ? 14 : 6) + ilog2u(KH * KW * cpg) / 2 -
 			   (odt == AXON_ISA_INT32 ? 16 : odt == AXON_ISA_INT16 ? 8 : 0);
-		for (uint32_t i = 0; i < nrq; i++) {
-			rand_rq(sat ? (int32_t)trand_range(0, 40) : base, &ms[i], &ss[i]);
-			if (exact_acc) {
-				ms[i] = 1 << 30;
-				ss[i] = 30;
-			}
-		}
+		rand_rqs(nrq, base, sat, exact_acc, ms, ss);
 		uint8_t rnd = pick_rnd();
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 
@@ -241,14 +280,11 @@ static void conv_sweep(enum conv_variant v, uint64_t seed, unsigned iters, const
 		p->pad_left = (uint16_t)pl; p->pad_right = (uint16_t)pr;
 		p->groups = G;
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[320];
-		snprintf(what, sizeof(what),
-			 "%s #%u: N%u H%u W%u Cin%u Cout%u G%u K%ux%u s%u,%u d%u,%u pad t%u b%u l%u r%u "
+		sweep_case(&sw, &s, "%s #%u: N%u H%u W%u Cin%u Cout%u G%u K%ux%u s%u,%u d%u,%u pad t%u b%u l%u r%u "
 			 "%s*%s->%s zp %d,%d,%d rq%u %s%s act[%d,%d]", name, it, N, H, W, Cin, Cout, G,
 			 KH, KW, sh, sw_, dh, dw, pt, pb, pl, pr, DTN[idt], DTN[wdt], DTN[odt],
 			 in.zero_point, w.zero_point, out.zero_point, nrq, rnd_name(rnd),
 			 flags ? " nobias" : "", p->act_min, p->act_max);
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -268,10 +304,8 @@ enum mm_variant { MM_PLAIN, MM_FC_CONST, MM_TRANSPOSED, MM_INT16, MM_BROADCAST_A
 
 static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t B0 = (uint32_t)trand_range(1, 2), B1 = (uint32_t)trand_range(1, 3);
 		uint32_t Mx = (uint32_t)trand_range(1, 8), K = (uint32_t)trand_range(1, 24),
 			 Nx = (uint32_t)trand_range(1, 8);
@@ -284,8 +318,8 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 			bdt = trand_range(0, 1) ? AXON_ISA_INT16 : rand_dt8();
 		}
 		struct axon_isa_tensor a, b;
-		enum layout la = (enum layout)trand_range(0, L_NLAYOUTS - 1);
-		enum layout lb = (enum layout)trand_range(0, L_NLAYOUTS - 1);
+		enum layout la = rand_layout();
+		enum layout lb = rand_layout();
 		a = mkt(rand_loc(), adt, rand_zp(adt), DIMS(B0, B1, Mx, K), la);
 		if (v == MM_FC_CONST || v == MM_TRANSPOSED) {
 			/* b stored as [N][K] (transposed): strides {0/.., .., 1, K} */
@@ -313,19 +347,12 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 			b.zero_point = (int32_t)trand_range(-500, 500);
 		struct axon_isa_tensor bias = mkt(rand_loc(), AXON_ISA_INT32, 0, DIMS(1, 1, 1, Nx), L_GAP);
 		tfill(&bias, trand_range(0, 7) ? -50000 : INT32_MIN, trand_range(0, 7) ? 50000 : INT32_MAX);
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), DIMS(B0, B1, Mx, Nx),
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor out = rand_tensor(odt, DIMS(B0, B1, Mx, Nx));
 		uint32_t nrq = trand_range(0, 1) ? Nx : 1;
 		int32_t ms[8], ss[8];
 		int base = 31 + 6 + ilog2u(K) / 2 + (adt == AXON_ISA_INT16 ? 8 : 0) +
 			   (bdt == AXON_ISA_INT16 ? 8 : 0) - (odt == AXON_ISA_INT32 ? 16 : 0);
-		for (uint32_t i = 0; i < nrq; i++) {
-			rand_rq(base, &ms[i], &ss[i]);
-			if (exact_acc) {
-				ms[i] = 1 << 30;
-				ss[i] = 30;
-			}
-		}
+		rand_rqs(nrq, base, 0, exact_acc, ms, ss);
 		uint8_t rnd = pick_rnd();
 		uint16_t flags = trand_range(0, 3) == 0 ? AXON_ISA_F_NO_BIAS : 0;
 		struct sb s;
@@ -334,11 +361,9 @@ static void matmul_sweep(enum mm_variant v, uint64_t seed, unsigned iters, const
 		p->a = a; p->b = b; p->bias = bias; p->out = out;
 		p->rq = mk_rqtab_r(rand_loc(), rnd, nrq, ms, ss);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[256];
-		snprintf(what, sizeof(what), "%s #%u: B%ux%u M%u K%u N%u %s*%s->%s zp %d,%d,%d rq%u %s%s",
+		sweep_case(&sw, &s, "%s #%u: B%ux%u M%u K%u N%u %s*%s->%s zp %d,%d,%d rq%u %s%s",
 			 name, it, B0, B1, Mx, K, Nx, DTN[adt], DTN[bdt], DTN[odt], a.zero_point,
 			 b.zero_point, out.zero_point, nrq, rnd_name(rnd), flags ? " nobias" : "");
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -354,11 +379,9 @@ static void t_mm_bcast(void **st) { (void)st; matmul_sweep(MM_BROADCAST_A, 205, 
 
 static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
+	struct sweep sw;
 	static const char *const opn[] = { "add", "sub", "mul", "min", "max" };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t d[4];
 		for (int k = 0; k < 4; k++)
 			d[k] = (uint32_t)trand_range(1, k == 3 ? 9 : 4);
@@ -368,10 +391,8 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 		uint8_t odt = int16 ? (trand_range(0, 1) ? AXON_ISA_INT16 : rand_dt8()) : rand_dt8();
 		if (inplace)
 			odt = adt;
-		struct axon_isa_tensor a = mkt(rand_loc(), adt, rand_zp(adt), d,
-					       (enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor b = mkt(rand_loc(), bdt, rand_zp(bdt), d,
-					       (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor a = rand_tensor(adt, d);
+		struct axon_isa_tensor b = rand_tensor(bdt, d);
 		/* broadcasting of b (and sometimes a): scalar, per-channel, random dims */
 		int bc = (int)trand_range(0, 3);
 		for (int k = 0; k < 4; k++) {
@@ -391,7 +412,7 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 				out.zero_point = rand_zp(odt);
 			}
 		} else {
-			out = mkt(rand_loc(), odt, rand_zp(odt), d, (enum layout)trand_range(0, L_NLAYOUTS - 1));
+			out = rand_tensor(odt, d);
 		}
 		struct sb s;
 		sb_init(&s);
@@ -414,14 +435,11 @@ static void eltwise_sweep(int inplace, int int16, uint64_t seed, unsigned iters,
 		}
 		f32_rq(p->rounding, &p->rq_out);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[256];
-		snprintf(what, sizeof(what),
-			 "%s #%u: %s dims %ux%ux%ux%u %s,%s->%s bcast %d ls %u rq a %d/%d b %d/%d o %d/%d %s",
+		sweep_case(&sw, &s, "%s #%u: %s dims %ux%ux%ux%u %s,%s->%s bcast %d ls %u rq a %d/%d b %d/%d o %d/%d %s",
 			 name, it, opn[op], d[0], d[1], d[2], d[3], DTN[adt], DTN[bdt], DTN[odt], bc,
 			 p->left_shift, p->rq_a.multiplier, p->rq_a.shift, p->rq_b.multiplier,
 			 p->rq_b.shift, p->rq_out.multiplier, p->rq_out.shift,
 			 rnd_name(p->rounding));
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -435,10 +453,8 @@ static void t_elt_int16(void **st) { (void)st; eltwise_sweep(0, 1, 303, 200, "el
 
 static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint8_t kind = (uint8_t)trand_range(0, 1);
 		uint32_t N = (uint32_t)trand_range(1, 2), C = (uint32_t)trand_range(1, 6);
 		uint32_t kh = (uint32_t)trand_range(1, 3), kw = (uint32_t)trand_range(1, 3);
@@ -454,10 +470,8 @@ static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *na
 		uint32_t OH = (H + pt + pb - kh) / sh + 1, OW = (W + pl + pr - kw) / swd + 1;
 		uint8_t idt = trand_range(0, 4) ? rand_dt8() : AXON_ISA_INT16;
 		uint8_t odt = idt == AXON_ISA_INT16 ? rand_dt_any() : rand_dt8();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), DIMS(N, H, W, C),
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), DIMS(N, OH, OW, C),
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, DIMS(N, H, W, C));
+		struct axon_isa_tensor out = rand_tensor(odt, DIMS(N, OH, OW, C));
 		uint16_t flags = (kind == AXON_ISA_POOL_AVG && trand_range(0, 1)) ? AXON_ISA_F_COUNT_PAD : 0;
 		uint8_t rnd = pick_rnd();
 		int32_t ms[256], ss[256];
@@ -486,11 +500,9 @@ static void pool_sweep(int global, uint64_t seed, unsigned iters, const char *na
 		p->pad_top = (uint16_t)pt; p->pad_bottom = (uint16_t)pb;
 		p->pad_left = (uint16_t)pl; p->pad_right = (uint16_t)pr;
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[256];
-		snprintf(what, sizeof(what), "%s #%u: %s%s N%u H%u W%u C%u k%ux%u s%u,%u pad %u,%u,%u,%u %s->%s rq%u %s",
+		sweep_case(&sw, &s, "%s #%u: %s%s N%u H%u W%u C%u k%ux%u s%u,%u pad %u,%u,%u,%u %s->%s rq%u %s",
 			 name, it, kind ? "avg" : "max", flags ? " count_pad" : "", N, H, W, C, kh, kw, sh,
 			 swd, pt, pb, pl, pr, DTN[idt], DTN[odt], nrq, rnd_name(rnd));
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -503,10 +515,8 @@ static void t_pool_global(void **st) { (void)st; pool_sweep(1, 402, 100, "pool g
 
 static void reduce_sweep(uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t d[4], od[4];
 		uint8_t mask = (uint8_t)trand_range(1, 15);
 		for (int k = 0; k < 4; k++) {
@@ -514,10 +524,8 @@ static void reduce_sweep(uint64_t seed, unsigned iters, const char *name)
 			od[k] = (mask >> k & 1) ? 1 : d[k];
 		}
 		uint8_t idt = trand_range(0, 4) ? rand_dt8() : AXON_ISA_INT16, odt = rand_dt_any();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), d,
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), od,
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, d);
+		struct axon_isa_tensor out = rand_tensor(odt, od);
 		struct sb s;
 		sb_init(&s);
 		struct axon_isa_reduce *p = SB_PUT(&s, AXON_OP_REDUCE, struct axon_isa_reduce, 0);
@@ -533,11 +541,9 @@ static void reduce_sweep(uint64_t seed, unsigned iters, const char *name)
 				&p->rq.multiplier, &p->rq.shift);
 		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[256];
-		snprintf(what, sizeof(what), "reduce #%u: kind %u mask 0x%x dims %ux%ux%ux%u %s->%s rq %d/%d %s",
+		sweep_case(&sw, &s, "reduce #%u: kind %u mask 0x%x dims %ux%ux%ux%u %s->%s rq %d/%d %s",
 			 it, p->kind, mask, d[0], d[1], d[2], d[3], DTN[idt], DTN[odt], p->rq.multiplier,
 			 p->rq.shift, rnd_name(p->rounding));
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -550,22 +556,19 @@ static void t_reduce(void **st) { (void)st; reduce_sweep(501, 300, "reduce sum/m
 static void t_lut(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(601);
-	for (unsigned it = 0; it < 100 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 601); sweep_next(&sw, it, 100); it++) {
 		uint32_t d[4] = { (uint32_t)trand_range(1, 3), (uint32_t)trand_range(1, 5),
 				  (uint32_t)trand_range(1, 5), (uint32_t)trand_range(1, 17) };
 		uint8_t idt = rand_dt8(), odt = rand_dt8();
 		int inplace = trand_range(0, 2) == 0;
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), d,
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, d);
 		struct axon_isa_tensor out;
 		if (inplace) {
 			odt = idt;
 			out = in;
 		} else {
-			out = mkt(rand_loc(), odt, rand_zp(odt), d, (enum layout)trand_range(0, L_NLAYOUTS - 1));
+			out = rand_tensor(odt, d);
 		}
 		uint8_t tl = rand_loc();
 		uint64_t tab = tl ? sram_alloc(256) : va_alloc(256, TMEM_R_READ);
@@ -573,10 +576,8 @@ static void t_lut(void **st)
 		sb_init(&s);
 		struct axon_isa_lut *p = SB_PUT(&s, AXON_OP_LUT, struct axon_isa_lut, 0);
 		p->in = in; p->out = out; p->table = tab; p->table_loc = tl;
-		char what[160];
-		snprintf(what, sizeof(what), "lut #%u: %s->%s%s dims %ux%ux%ux%u table %s", it, DTN[idt],
+		sweep_case(&sw, &s, "lut #%u: %s->%s%s dims %ux%ux%ux%u table %s", it, DTN[idt],
 			 DTN[odt], inplace ? " in place" : "", d[0], d[1], d[2], d[3], tl ? "sram" : "va");
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, "lut");
 }
@@ -584,17 +585,13 @@ static void t_lut(void **st)
 static void t_softmax(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(701);
-	for (unsigned it = 0; it < 120 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 701); sweep_next(&sw, it, 120); it++) {
 		uint32_t rowlen = (uint32_t)(trand_range(0, 5) ? trand_range(1, 40) : trand_range(200, 700));
 		uint32_t d[4] = { 1, (uint32_t)trand_range(1, 2), (uint32_t)trand_range(1, 4), rowlen };
 		uint8_t idt = rand_dt8(), odt = rand_dt8();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), d,
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, odt == AXON_ISA_INT8 ? -128 : 0, d,
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, d);
+		struct axon_isa_tensor out = mkt(rand_loc(), odt, odt == AXON_ISA_INT8 ? -128 : 0, d, rand_layout());
 		if (trand_range(0, 5) == 0)
 			out.zero_point = rand_zp(odt);
 		uint8_t tl = rand_loc();
@@ -620,11 +617,9 @@ static void t_softmax(void **st)
 		int64_t om = trand_range(0, 6);
 		p->out_mult = om == 0 ? (uint32_t)INT32_MAX : om == 1 ? (uint32_t)trand_range(1, 1 << 20) :
 			      odt == AXON_ISA_UINT8 ? 256 : 256;
-		char what[160];
-		snprintf(what, sizeof(what), "softmax #%u: rows %ux%u len %u %s->%s zp %d,%d table kind %d out_mult %u",
+		sweep_case(&sw, &s, "softmax #%u: rows %ux%u len %u %s->%s zp %d,%d table kind %d out_mult %u",
 			 it, d[1], d[2], rowlen, DTN[idt], DTN[odt], in.zero_point, out.zero_point, kind,
 			 p->out_mult);
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, "softmax");
 }
@@ -637,16 +632,13 @@ static void t_softmax(void **st)
  */
 static void layernorm_sweep(uint64_t seed, unsigned iters, int zb, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
+	struct sweep sw;
 	int F = zb > 0 ? zb : 11;
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t n = (uint32_t)(it == 0 ? 1024 : it == 1 ? 1 : trand_range(0, 7) ? trand_range(1, 64) : trand_range(65, 1024));
 		uint32_t d[4] = { 1, (uint32_t)trand_range(1, 2), (uint32_t)trand_range(1, 3), n };
 		uint8_t idt = rand_dt8(), odt = rand_dt8();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), d,
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, d);
 		if (trand_range(0, 5) == 0)	/* constant rows: V = 0 */
 			tfill(&in, 7, 7);
 		if (zb >= 0 && it % 4 == 1) {	/* one outlier per row, extremes of the type */
@@ -657,8 +649,7 @@ static void layernorm_sweep(uint64_t seed, unsigned iters, int zb, const char *n
 						tput(&in, 0, r1, r2, e,
 						     (e == 0) == hi ? dtype_max(idt) : dtype_min(idt));
 		}
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), d,
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor out = rand_tensor(odt, d);
 		uint8_t pl = rand_loc();
 		uint64_t par = pl ? sram_alloc(8ull * n) : va_alloc(8ull * n, TMEM_R_READ);
 		uint8_t *pp = tmem_ptr(&M, pl, par, 8ull * n);
@@ -683,11 +674,9 @@ static void layernorm_sweep(uint64_t seed, unsigned iters, int zb, const char *n
 		rand_rq(31 + F + 10 - 7, &p->rq.multiplier, &p->rq.shift);	/* QF * gamma */
 		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[200];
-		snprintf(what, sizeof(what), "%s #%u: rows %ux%u n %u %s->%s eps %llu z_bits %u rq %d/%d %s",
+		sweep_case(&sw, &s, "%s #%u: rows %ux%u n %u %s->%s eps %llu z_bits %u rq %d/%d %s",
 			 name, it, d[1], d[2], n, DTN[idt], DTN[odt], (unsigned long long)p->eps_term,
 			 p->z_bits, p->rq.multiplier, p->rq.shift, rnd_name(p->rounding));
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -709,20 +698,16 @@ static void resize_sweep(uint64_t seed, unsigned iters, unsigned min_exact, cons
 	};
 	static const char *const cn[] = { "half_pixel", "align_corners", "asymmetric" };
 	unsigned exact[2][3] = { { 0 } };
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint8_t mode = (uint8_t)trand_range(0, 1), coord = (uint8_t)trand_range(0, 2);
 		const uint32_t *hs = sizes[trand_range(0, 15)], *ws = sizes[trand_range(0, 15)];
 		uint32_t N = (uint32_t)trand_range(1, 2), C = (uint32_t)trand_range(1, 4);
 		/* int16 only for NEAREST: the firmware rejects int16 BILINEAR (E_DTYPE) */
 		uint8_t idt = (trand_range(0, 4) || mode) ? rand_dt8() : AXON_ISA_INT16;
 		uint8_t odt = idt == AXON_ISA_INT16 ? AXON_ISA_INT16 : rand_dt8();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), DIMS(N, hs[0], ws[0], C),
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor out = mkt(rand_loc(), odt, rand_zp(odt), DIMS(N, hs[1], ws[1], C),
-						 (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, DIMS(N, hs[0], ws[0], C));
+		struct axon_isa_tensor out = rand_tensor(odt, DIMS(N, hs[1], ws[1], C));
 		struct sb s;
 		sb_init(&s);
 		struct axon_isa_resize *p = SB_PUT(&s, AXON_OP_RESIZE, struct axon_isa_resize, 0);
@@ -734,12 +719,10 @@ static void resize_sweep(uint64_t seed, unsigned iters, unsigned min_exact, cons
 			rand_rq(31 + (mode ? 20 : 0), &p->rq.multiplier, &p->rq.shift);
 		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[200];
-		snprintf(what, sizeof(what), "resize #%u: %s %s %ux%u -> %ux%u C%u %s->%s rq %d/%d %s", it,
+		unsigned before = sw.ambiguous;
+		sweep_case(&sw, &s, "resize #%u: %s %s %ux%u -> %ux%u C%u %s->%s rq %d/%d %s", it,
 			 mode ? "bilinear" : "nearest", cn[coord], hs[0], ws[0], hs[1], ws[1], C, DTN[idt],
 			 DTN[odt], p->rq.multiplier, p->rq.shift, rnd_name(p->rounding));
-		unsigned before = sw.ambiguous;
-		sweep_case(&sw, &s, what);
 		if (sw.ambiguous == before)
 			exact[mode][coord]++;
 	}
@@ -759,15 +742,12 @@ static void t_resize(void **st) { (void)st; resize_sweep(901, 400, 10, "resize")
 
 static void rescale_sweep(uint64_t seed, unsigned iters, const char *name)
 {
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(seed);
-	for (unsigned it = 0; it < iters && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, seed); sweep_next(&sw, it, iters); it++) {
 		uint32_t d[4] = { (uint32_t)trand_range(1, 3), (uint32_t)trand_range(1, 4),
 				  (uint32_t)trand_range(1, 4), (uint32_t)trand_range(1, 9) };
 		uint8_t idt = rand_dt_any(), odt = rand_dt_any();
-		struct axon_isa_tensor in = mkt(rand_loc(), idt, rand_zp(idt), d,
-						(enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor in = rand_tensor(idt, d);
 		struct axon_isa_tensor out;
 		int inplace = dtype_size(idt) == dtype_size(odt) && trand_range(0, 2) == 0;
 		if (inplace) {
@@ -775,7 +755,7 @@ static void rescale_sweep(uint64_t seed, unsigned iters, const char *name)
 			out.dtype = odt;
 			out.zero_point = rand_zp(odt);
 		} else {
-			out = mkt(rand_loc(), odt, rand_zp(odt), d, (enum layout)trand_range(0, L_NLAYOUTS - 1));
+			out = rand_tensor(odt, d);
 		}
 		struct sb s;
 		sb_init(&s);
@@ -789,12 +769,10 @@ static void rescale_sweep(uint64_t seed, unsigned iters, const char *name)
 				&p->rq.shift);
 		f32_rq(p->rounding, &p->rq);
 		rand_act(odt, &p->act_min, &p->act_max);
-		char what[200];
-		snprintf(what, sizeof(what), "rescale #%u: %s->%s%s zp %d,%d rq %d/%d %s act[%d,%d]", it,
+		sweep_case(&sw, &s, "rescale #%u: %s->%s%s zp %d,%d rq %d/%d %s act[%d,%d]", it,
 			 DTN[idt], DTN[odt], inplace ? " in place" : "", in.zero_point, out.zero_point,
 			 p->rq.multiplier, p->rq.shift, rnd_name(p->rounding), p->act_min,
 			 p->act_max);
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, name);
 }
@@ -807,10 +785,8 @@ static void t_rescale_op(void **st) { (void)st; rescale_sweep(1001, 300, "rescal
 static void t_dma(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(1101);
-	for (unsigned it = 0; it < 300 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 1101); sweep_next(&sw, it, 300); it++) {
 		uint32_t d[4], od[4];
 		uint16_t pb[4], pa[4];
 		uint8_t dt = rand_dt_any();
@@ -823,8 +799,8 @@ static void t_dma(void **st)
 		}
 		/* VA->VA, VA->SRAM, SRAM->SRAM, SRAM->VA */
 		uint8_t sl = rand_loc(), dl = rand_loc();
-		struct axon_isa_tensor src = mkt(sl, dt, rand_zp(dt), d, (enum layout)trand_range(0, L_NLAYOUTS - 1));
-		struct axon_isa_tensor dst = mkt(dl, dt, rand_zp(dt), od, (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor src = mkt(sl, dt, rand_zp(dt), d, rand_layout());
+		struct axon_isa_tensor dst = mkt(dl, dt, rand_zp(dt), od, rand_layout());
 		if (trand_range(0, 4) == 0)	/* broadcast a source dimension */
 			src.strides[trand_range(0, 3)] = 0;
 		struct sb s;
@@ -833,13 +809,11 @@ static void t_dma(void **st)
 		p->src = src; p->dst = dst;
 		memcpy(p->pad_before, pb, sizeof(pb));
 		memcpy(p->pad_after, pa, sizeof(pa));
-		char what[200];
-		snprintf(what, sizeof(what), "dma #%u: %s %s->%s dims %ux%ux%ux%u pad %u%u%u%u/%u%u%u%u strides %u,%u,%u,%u -> %u,%u,%u,%u",
+		sweep_case(&sw, &s, "dma #%u: %s %s->%s dims %ux%ux%ux%u pad %u%u%u%u/%u%u%u%u strides %u,%u,%u,%u -> %u,%u,%u,%u",
 			 it, DTN[dt], sl ? "sram" : "va", dl ? "sram" : "va", d[0], d[1], d[2], d[3], pb[0],
 			 pb[1], pb[2], pb[3], pa[0], pa[1], pa[2], pa[3], src.strides[0], src.strides[1],
 			 src.strides[2], src.strides[3], dst.strides[0], dst.strides[1], dst.strides[2],
 			 dst.strides[3]);
-		sweep_case(&sw, &s, what);
 	}
 	sweep_done(&sw, "dma (padding, VA/SRAM, transposes)");
 }
@@ -848,10 +822,8 @@ static void t_dma(void **st)
 static void t_dma_concat_chain(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(1102);
-	for (unsigned it = 0; it < 60 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 1102); sweep_next(&sw, it, 60); it++) {
 		uint8_t dt = rand_dt_any();
 		uint32_t H = (uint32_t)trand_range(1, 4), W = (uint32_t)trand_range(1, 4);
 		uint32_t c1 = (uint32_t)trand_range(1, 5), c2 = (uint32_t)trand_range(1, 5);
@@ -887,9 +859,7 @@ static void t_dma_concat_chain(void **st)
 		uint32_t bd[4] = { 1, H, W, C }, bs[4] = { C * H * W, W, 1, H * W };
 		p->src = tens_s(AXON_ISA_LOC_SRAM, s2, dt, 0, bd, bs);
 		p->dst = back;
-		char what[120];
-		snprintf(what, sizeof(what), "concat+transpose chain #%u: %s H%u W%u C%u+%u", it, DTN[dt], H, W, c1, c2);
-		sweep_case(&sw, &s, what);
+		sweep_case(&sw, &s, "concat+transpose chain #%u: %s H%u W%u C%u+%u", it, DTN[dt], H, W, c1, c2);
 	}
 	sweep_done(&sw, "dma concat windows + transpose chain");
 }
@@ -897,15 +867,12 @@ static void t_dma_concat_chain(void **st)
 static void t_fill(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(1201);
-	for (unsigned it = 0; it < 100 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 1201); sweep_next(&sw, it, 100); it++) {
 		uint32_t d[4] = { (uint32_t)trand_range(1, 3), (uint32_t)trand_range(1, 4),
 				  (uint32_t)trand_range(1, 4), (uint32_t)trand_range(1, 9) };
 		uint8_t dt = rand_dt_any();
-		struct axon_isa_tensor t = mkt(rand_loc(), dt, rand_zp(dt), d,
-					       (enum layout)trand_range(0, L_NLAYOUTS - 1));
+		struct axon_isa_tensor t = rand_tensor(dt, d);
 		struct sb s;
 		sb_init(&s);
 		struct axon_isa_fill *p = SB_PUT(&s, AXON_OP_FILL, struct axon_isa_fill, 0);
@@ -913,9 +880,7 @@ static void t_fill(void **st)
 		int64_t e = trand_range(0, 3);
 		p->value = (int32_t)(e == 0 ? dtype_min(dt) : e == 1 ? dtype_max(dt) :
 				     trand_range(dtype_min(dt), dtype_max(dt)));
-		char what[120];
-		snprintf(what, sizeof(what), "fill #%u: %s value %d", it, DTN[dt], p->value);
-		sweep_case(&sw, &s, what);
+		sweep_case(&sw, &s, "fill #%u: %s value %d", it, DTN[dt], p->value);
 	}
 	sweep_done(&sw, "fill");
 }
@@ -926,10 +891,8 @@ static void t_fill(void **st)
 static void t_pipeline(void **st)
 {
 	(void)st;
-	struct sweep sw = { 0, 0, 0 };
-	trand_seed(1301);
-	for (unsigned it = 0; it < 30 && sw.fails < MAX_FAILS; it++) {
-		mem_reset();
+	struct sweep sw;
+	for (unsigned it = sweep_start(&sw, 1301); sweep_next(&sw, it, 30); it++) {
 		uint32_t H = (uint32_t)trand_range(3, 8), W = (uint32_t)trand_range(3, 8);
 		uint32_t C = (uint32_t)trand_range(1, 4), K = (uint32_t)trand_range(1, 6);
 		struct axon_isa_tensor x = mkt(AXON_ISA_LOC_VA, AXON_ISA_INT8, rand_zp(AXON_ISA_INT8),
@@ -972,9 +935,7 @@ static void t_pipeline(void **st)
 		d = SB_PUT(&s, AXON_OP_DMA, struct axon_isa_dma, 0);
 		d->src = z; d->dst = out;
 		sb_marker(&s, 102);
-		char what[100];
-		snprintf(what, sizeof(what), "pipeline #%u: H%u W%u C%u K%u", it, H, W, C, K);
-		sweep_case(&sw, &s, what);
+		sweep_case(&sw, &s, "pipeline #%u: H%u W%u C%u K%u", it, H, W, C, K);
 	}
 	sweep_done(&sw, "pipeline dma/conv/lut/pool/dma through SRAM");
 }
