@@ -20,8 +20,8 @@
 # Environment (exported by the top Makefile; the same defaults apply when
 # this script runs on its own):
 #   TOP, BUILD, KVER, KDIR, KSRC
-#   QEMU_TIMEOUT    host-side limit for the whole boot, seconds (300)
-#   TEST_TIMEOUT    per test binary limit inside the guest, seconds (120)
+#   QEMU_TIMEOUT    host-side limit for the whole boot, seconds (900)
+#   TEST_TIMEOUT    per test binary limit inside the guest, seconds (300)
 #   QEMU_MEM, QEMU_SMP  guest memory and CPUs (2G, 2)
 #   QEMU_APPEND     extra kernel command line, e.g. drm.debug=0x2 to get
 #                   the driver's drm_dbg() reasons into the logged dmesg
@@ -47,8 +47,8 @@ KVER=${KVER:-$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null |
 	sed 's|.*/linux-headers-||' | sort -V | tail -n 1)}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
 KSRC=${KSRC:-$BUILD/linux-src}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
-TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 QEMU_MEM=${QEMU_MEM:-2G}
 QEMU_SMP=${QEMU_SMP:-2}
 
