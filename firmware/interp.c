@@ -241,17 +241,6 @@ static u32 run_packet(struct fw_ctx *c, const union fw_pkt *pk)
 	}
 }
 
-static u32 done(struct axon_fw_result *res, u32 st, u32 packet,
-		const char *reason)
-{
-	if (res) {
-		res->status = st;
-		res->packet = packet;
-		res->reason = reason;
-	}
-	return st;
-}
-
 u32 axon_fw_run(const void *stream, u64 size,
 		const struct axon_fw_region *map, u32 nmap,
 		const struct axon_fw_limits *lim,
@@ -268,23 +257,19 @@ u32 axon_fw_run(const void *stream, u64 size,
 	if (st)
 		return st;
 	if (!env)
-		return done(res, AXON_ISA_E_FAULT, 0, "no execution environment");
+		return fw_result(res, AXON_ISA_E_FAULT, 0,
+				 "no execution environment");
 
-	v.map = map;
-	v.nmap = map ? nmap : 0;
-	v.sram_size = lim ? lim->sram_size : 0;
-	v.op_mask = lim ? lim->op_mask : ~0ull;
-	v.lflags = lim ? lim->flags : 0;
-	v.compute = false;
-	v.reason = NULL;
+	fw_vctx_init(&v, map, nmap, lim);
 	c.env = env;
 
 	/* Everything is re-read into private copies and re-checked. */
 	v.minor = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->version_minor);
 	words = FW_READ_ONCE(((const struct axon_isa_stream_header *)s)->size_words);
 	if (words * 4 > size)
-		return done(res, AXON_ISA_E_NOT_VALIDATED, AXON_FW_PACKET_NONE,
-			    "stream changed after validation");
+		return fw_result(res, AXON_ISA_E_NOT_VALIDATED,
+				 AXON_FW_PACKET_NONE,
+				 "stream changed after validation");
 	for (pos = 4, idx = 0; pos + 2 <= words; pos += sz, idx++) {
 		fw_copy_packet(&pk, s + pos * 4, 0, 8);
 		sz = pk.hdr.size_words;
@@ -298,13 +283,13 @@ u32 axon_fw_run(const void *stream, u64 size,
 		if (!st)
 			st = run_packet(&c, &pk);
 		if (st)
-			return done(res, st, idx, c.reason);
+			return fw_result(res, st, idx, c.reason);
 		if (env->progress)
 			env->progress(env->ctx, idx, pk.hdr.opcode == AXON_OP_MARKER ?
 				      pk.marker.id : AXON_FW_NO_MARKER);
 		if (pk.hdr.opcode == AXON_OP_END)
-			return done(res, AXON_ISA_OK, idx, "ok");
+			return fw_result(res, AXON_ISA_OK, idx, "ok");
 	}
-	return done(res, AXON_ISA_E_NOT_VALIDATED, idx,
-		    "stream changed after validation");
+	return fw_result(res, AXON_ISA_E_NOT_VALIDATED, idx,
+			 "stream changed after validation");
 }
