@@ -6,13 +6,14 @@ int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const
 	      const int8_t *wkn, int wdt, int64_t K, int64_t N, const double *wsc,
 	      int32_t wzp, const int32_t *bacc, double so, int32_t zo, int odt, int out_i32)
 {
-	const struct qval *av = &q->v[a];
+	const struct qval *av;
 	int64_t od[MAX_RANK], i, bd[4] = { 1, 1, 1, N }, kd[4] = { 1, 1, K, N };
 	int rank, out, o, bias, r_ok;
 	double sb;
 
 	if (b_const)
 		bq = qg_const(q, "weights", wdt, 1.0, wzp, 4, kd, wkn);
+	av = &q->v[a];		/* qg_const may have moved q->v */
 	sb = q->v[bq].scale;
 	rank = av->rank;
 	if (b_const) {
@@ -41,7 +42,7 @@ int lw_matmul(struct qgraph *q, const struct node *n, int a, int bq, int b_const
 	q->o[o].in[0] = a;
 	q->o[o].in[1] = bq;
 	q->o[o].in[2] = bias;
-	acc_rq(q, o, av->scale, wsc, sb, N, so, out_i32);
+	acc_rq(q, o, q->v[a].scale, wsc, sb, N, so, out_i32);
 	q->o[o].macs = (uint64_t)(qv_nelem(&q->v[out]) * K);
 	return out;
 }
