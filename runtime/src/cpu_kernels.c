@@ -365,6 +365,8 @@ struct wobj {
 	uint32_t ng;
 	struct gpack *g;	/* [ng] */
 	int32_t *w32;		/* depthwise: [KH*KW][Cpad] = w - zw */
+	int8_t *w8;		/* depthwise, when every w - zw fits int8: see dw8_pack() */
+	int32_t *wsum;		/* depthwise: [Cpad] sum over taps of w - zw */
 };
 
 static void wobj_free(struct wobj *o)
@@ -375,6 +377,8 @@ static void wobj_free(struct wobj *o)
 		gp_free(&o->g[i]);
 	free(o->g);
 	free(o->w32);
+	free(o->w8);
+	free(o->wsum);
 	free(o);
 }
 
@@ -647,6 +651,48 @@ static struct wobj *build_conv(const struct tv *w, const void *arg)
 	return o;
 }
 
+/*
+ * Depthwise weights for conv_dw8(): for each block b of 64 channels and
+ * group g of 4 taps, 4 vectors j of 64 bytes; byte 4 * i + u of 128-bit
+ * lane L of vector j holds w - zw of tap 4 g + u, channel 64 b + 16 L +
+ * 4 j + i (0 past the last tap or channel). This is the order in which
+ * dw8_gather() interleaves 4 taps of 64 input channels.
+ */
+static size_t dw8_idx(uint32_t ng, uint32_t c, uint32_t t)
+{
+	uint32_t b = c / 64, L = c % 64 / 16, j = c % 16 / 4, i = c % 4;
+
+	return (((size_t)b * ng + t / 4) * 4 + j) * 64 + L * 16 + i * 4 + t % 4;
+}
+
+static void dw8_pack(struct wobj *o, uint32_t C, uint32_t taps)
+{
+	uint32_t cp = (C + 15) / 16 * 16, ng = (taps + 3) / 4, cb = (C + 63) / 64;
+
+	for (size_t i = 0; i < (size_t)taps * C; i++) {
+		int32_t v = o->w32[i / C * cp + i % C];
+
+		if (v < -128 || v > 127)
+			return;		/* conv_dw() only */
+	}
+	o->w8 = calloc((size_t)cb * ng * 256, 1);
+	o->wsum = calloc((size_t)cb * 64, sizeof(int32_t));
+	if (!o->w8 || !o->wsum) {
+		free(o->w8);
+		free(o->wsum);
+		o->w8 = NULL;
+		o->wsum = NULL;
+		return;
+	}
+	for (uint32_t t = 0; t < taps; t++)
+		for (uint32_t c = 0; c < C; c++) {
+			int32_t v = o->w32[(size_t)t * cp + c];
+
+			o->w8[dw8_idx(ng, c, t)] = (int8_t)v;
+			o->wsum[c] += v;
+		}
+}
+
 static struct wobj *build_dw(const struct tv *w, const void *arg)
 {
 	uint32_t C = w->d[0], cp = (C + 15) / 16 * 16, taps = w->d[1] * w->d[2];
@@ -667,6 +713,7 @@ static struct wobj *build_dw(const struct tv *w, const void *arg)
 
 			o->w32[(size_t)t * cp + c] = v - w->zp;
 		}
+	dw8_pack(o, C, taps);
 	return o;
 }
 
@@ -722,6 +769,120 @@ static TGT void conv_dw(const struct axon_isa_conv2d *p, const struct tv *in,
 						out->s[3], requant16(acc, q, c0), cnt);
 				}
 			}
+}
+
+/*
+ * Depthwise with vpdpbusd: 4 taps x 64 channels per step. Every tap is
+ * read (padded taps from @zb, which holds a_u = za'), so
+ *   acc = bias - za' sum_t (w - zw) + sum_t a_u (w - zw)   (mod 2^32)
+ * with (w - zw) in int8 (dw8_pack()); taps past the last have weight 0.
+ * The 4 accumulators hold channels 16 L + 4 j + i (vector j, lane L,
+ * element i) and are transposed by 128-bit lanes before requantization.
+ */
+static TGT int conv_dw8(const struct axon_isa_conv2d *p, const struct tv *in,
+			 const struct tv *w, const struct tv *out,
+			 const int32_t *bias, const struct rqp *q,
+			 const struct wobj *wo, uint32_t za_u)
+{
+	uint32_t C = out->d[3], cb = (C + 63) / 64, es = esize(out->dt);
+	uint32_t kh = w->d[1], kw = w->d[2], taps = kh * kw, ng = (taps + 3) / 4;
+	uint8_t xr = in->dt == AXON_ISA_INT8 ? 0x80 : 0;
+	const __m512i vx = _mm512_set1_epi8((char)xr);
+	uint8_t *zb = malloc((size_t)cb * 64);
+	int32_t *ct = malloc((size_t)cb * 64 * sizeof(int32_t));
+	const uint8_t *src[256];
+	int ok = 0;
+
+	if (!zb || !ct)
+		goto out;
+	memset(zb, (int)(za_u ^ xr), (size_t)cb * 64);
+	for (uint32_t c = 0; c < cb * 64; c++) {
+		uint32_t v = c < C ? (uint32_t)bias[c] -
+			     za_u * (uint32_t)wo->wsum[c] : 0;
+
+		ct[dw8_idx(1, c, 0) / 4] = (int32_t)v;
+	}
+	for (uint32_t t = taps; t < ng * 4; t++)
+		src[t] = zb;
+	for (uint32_t n = 0; n < out->d[0]; n++)
+		for (uint32_t oy = 0; oy < out->d[1]; oy++)
+			for (uint32_t ox = 0; ox < out->d[2]; ox++) {
+				int64_t y0 = (int64_t)oy * p->stride_h - p->pad_top;
+				int64_t x0 = (int64_t)ox * p->stride_w - p->pad_left;
+				uint8_t *ob = out->p + (uint64_t)es * off4(out, n, oy, ox, 0);
+
+				for (uint32_t ky = 0; ky < kh; ky++) {
+					int64_t iy = y0 + (int64_t)ky * p->dilation_h;
+
+					for (uint32_t kx = 0; kx < kw; kx++) {
+						int64_t ix = x0 + (int64_t)kx * p->dilation_w;
+
+						src[ky * kw + kx] = iy < 0 || iy >= in->d[1] ||
+							ix < 0 || ix >= in->d[2] ? zb :
+							in->p + off4(in, n, (uint64_t)iy,
+								     (uint64_t)ix, 0);
+					}
+				}
+				for (uint32_t b = 0; b < cb; b++) {
+					uint32_t c0 = b * 64, rem = C - c0;
+					__mmask64 k = rem >= 64 ? ~(__mmask64)0 :
+						      ((__mmask64)1 << rem) - 1;
+					const int8_t *wb = wo->w8 + (size_t)b * ng * 256;
+					__m512i a0 = _mm512_loadu_si512(ct + c0);
+					__m512i a1 = _mm512_loadu_si512(ct + c0 + 16);
+					__m512i a2 = _mm512_loadu_si512(ct + c0 + 32);
+					__m512i a3 = _mm512_loadu_si512(ct + c0 + 48);
+					__m512i x0, x1, x2, x3;
+
+					for (uint32_t g = 0; g < ng; g++, wb += 256) {
+						const uint8_t *const *s = src + 4 * g;
+						__m512i t0 = _mm512_maskz_loadu_epi8(k, s[0] + c0);
+						__m512i t1 = _mm512_maskz_loadu_epi8(k, s[1] + c0);
+						__m512i t2 = _mm512_maskz_loadu_epi8(k, s[2] + c0);
+						__m512i t3 = _mm512_maskz_loadu_epi8(k, s[3] + c0);
+						__m512i l01, h01, l23, h23;
+
+						t0 = _mm512_xor_si512(t0, vx);
+						t1 = _mm512_xor_si512(t1, vx);
+						t2 = _mm512_xor_si512(t2, vx);
+						t3 = _mm512_xor_si512(t3, vx);
+						l01 = _mm512_unpacklo_epi8(t0, t1);
+						h01 = _mm512_unpackhi_epi8(t0, t1);
+						l23 = _mm512_unpacklo_epi8(t2, t3);
+						h23 = _mm512_unpackhi_epi8(t2, t3);
+						a0 = _mm512_dpbusd_epi32(a0, _mm512_unpacklo_epi16(l01, l23),
+									 _mm512_loadu_si512(wb));
+						a1 = _mm512_dpbusd_epi32(a1, _mm512_unpackhi_epi16(l01, l23),
+									 _mm512_loadu_si512(wb + 64));
+						a2 = _mm512_dpbusd_epi32(a2, _mm512_unpacklo_epi16(h01, h23),
+									 _mm512_loadu_si512(wb + 128));
+						a3 = _mm512_dpbusd_epi32(a3, _mm512_unpackhi_epi16(h01, h23),
+									 _mm512_loadu_si512(wb + 192));
+					}
+					x0 = _mm512_shuffle_i32x4(a0, a1, 0x44);
+					x1 = _mm512_shuffle_i32x4(a0, a1, 0xee);
+					x2 = _mm512_shuffle_i32x4(a2, a3, 0x44);
+					x3 = _mm512_shuffle_i32x4(a2, a3, 0xee);
+					a0 = _mm512_shuffle_i32x4(x0, x2, 0x88);
+					a1 = _mm512_shuffle_i32x4(x0, x2, 0xdd);
+					a2 = _mm512_shuffle_i32x4(x1, x3, 0x88);
+					a3 = _mm512_shuffle_i32x4(x1, x3, 0xdd);
+					{
+						__m512i v[4] = { a0, a1, a2, a3 };
+
+						for (uint32_t L = 0; L < 4 && L * 16 < rem; L++)
+							store16(ob + (uint64_t)es * out->s[3] * (c0 + 16 * L),
+								out->dt, out->s[3],
+								requant16(v[L], q, c0 + 16 * L),
+								rem - 16 * L < 16 ? rem - 16 * L : 16);
+					}
+				}
+			}
+	ok = 1;
+out:
+	free(zb);
+	free(ct);
+	return ok;
 }
 
 static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
@@ -873,7 +1034,9 @@ static int conv_run(struct cpuk_cache *c, const struct axon_isa_conv2d *p,
 	wo = wobj_get(c, !!(cm & CPUK_CONST_W), &key, dw ? build_dw : build_conv,
 		      &w, &ca, &own);
 	if (wo) {
-		if (dw) {
+		if (dw && wo->w8 && za_u <= 255) {
+			ok = conv_dw8(p, &in, &w, &out, bias, &q, wo, za_u);
+		} else if (dw) {
 			conv_dw(p, &in, &w, &out, bias, &q, wo->w32);
 			ok = 1;
 		} else {

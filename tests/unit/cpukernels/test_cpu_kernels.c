@@ -197,7 +197,7 @@ static void clamp_range(uint8_t dt, int32_t *lo, int32_t *hi)
 	*hi = (int32_t)b;
 }
 
-enum cshape { C_ANY, C_PW, C_DW, C_GROUP, C_BIG };
+enum cshape { C_ANY, C_PW, C_DW, C_DW_WIDE, C_GROUP, C_BIG };
 
 static void conv_sweep(enum cshape shape, uint64_t seed, unsigned iters,
 		       const char *what, int cached)
@@ -241,6 +241,13 @@ static void conv_sweep(enum cshape shape, uint64_t seed, unsigned iters,
 			break;
 		case C_DW:
 			G = cin = cout = (uint32_t)trand_range(1, 80);
+			break;
+		case C_DW_WIDE:	/* several 64-channel blocks, up to 7x7 taps */
+			G = cin = cout = (uint32_t)trand_range(60, 200);
+			if (trand() % 2)
+				kh = kw = (uint32_t)trand_range(1, 7);
+			h = (uint32_t)trand_range(1, 9);
+			w = (uint32_t)trand_range(1, 9);
 			break;
 		case C_GROUP:
 			G = (uint32_t)trand_range(2, 4);
@@ -935,6 +942,7 @@ static void t_lut(void **st) { (void)st; lut_sweep(16, 500, "lut"); }
 static void t_conv_any(void **st) { (void)st; conv_sweep(C_ANY, 1, 400, "conv general", 0); }
 static void t_conv_pw(void **st) { (void)st; conv_sweep(C_PW, 2, 300, "conv pointwise", 1); }
 static void t_conv_dw(void **st) { (void)st; conv_sweep(C_DW, 3, 300, "conv depthwise", 1); }
+static void t_conv_dw_wide(void **st) { (void)st; conv_sweep(C_DW_WIDE, 8, 150, "conv depthwise wide", 1); }
 static void t_conv_group(void **st) { (void)st; conv_sweep(C_GROUP, 4, 200, "conv grouped", 0); }
 static void t_conv_big(void **st) { (void)st; conv_sweep(C_BIG, 5, 30, "conv large K", 1); }
 static void t_mm_small(void **st) { (void)st; mm_sweep(6, 400, "matmul small", 0); }
@@ -946,6 +954,7 @@ int main(void)
 		cmocka_unit_test(t_conv_any),
 		cmocka_unit_test(t_conv_pw),
 		cmocka_unit_test(t_conv_dw),
+		cmocka_unit_test(t_conv_dw_wide),
 		cmocka_unit_test(t_conv_group),
 		cmocka_unit_test(t_conv_big),
 		cmocka_unit_test(t_mm_small),
