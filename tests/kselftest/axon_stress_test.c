@@ -3,7 +3,8 @@
  * Load and lifetime: 4 processes x 1000 jobs with no completion lost or
  * duplicated; closing files and destroying contexts with jobs in flight;
  * fdinfo engine busy time; the DPU configuration (unconfigured refusal,
- * CONFIG_LOAD checks and privileges); module unload after all of it.
+ * CONFIG_LOAD checks and privileges, CONFIG_LOAD right after a completed
+ * job); module unload after all of it.
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -581,6 +582,31 @@ TEST_F(dpu, config_load_then_jobs_run)
 	ASSERT_EQ(0, asubmit(self->fd, self->ctx, &j, 1, NULL));
 	EXPECT_EQ(0, asyncobj_wait(self->fd, out.handle, 0, 5000));
 	EXPECT_EQ(0, asyncobj_error(self->fd, out.handle, 0));
+}
+
+/*
+ * A job counts as in flight for CONFIG_LOAD until it completes, not until
+ * the scheduler frees it a little later: once its out-syncobj signalled, a
+ * CONFIG_LOAD must succeed at once (no -EBUSY, no retry).
+ */
+TEST_F(dpu, config_load_right_after_job)
+{
+	struct drm_axon_sync out = { 0 };
+	struct drm_axon_job j = ajob(self->nop.handle, self->nop_size, NULL, 0);
+	int i;
+
+	ASSERT_EQ(0, config_load(self->fd, self->blob, self->blob_size));
+	ASSERT_EQ(0, asyncobj_new(self->fd, false, &out.handle));
+	j.out_syncs = (uintptr_t)&out;
+	j.out_sync_count = 1;
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, asubmit(self->fd, self->ctx, &j, 1, NULL));
+		ASSERT_EQ(0, asyncobj_wait(self->fd, out.handle, 0, 5000));
+		ASSERT_EQ(0, asyncobj_error(self->fd, out.handle, 0));
+		ASSERT_EQ(0, config_load(self->fd, self->blob,
+					 self->blob_size))
+			TH_LOG("iteration %d", i);
+	}
 }
 
 /* Last: jobs were in flight when files closed; the module unloads. */
