@@ -31,14 +31,18 @@
  * struct axon_emu_engine - state of one emulated engine
  * @eng: engine
  * @thread: the engine's worker
- * @lock: protects @queue, @running, @abort, @last_client
+ * @lock: protects @queue, @running, @abort, @late, @hold, @last_client
  * @queue: jobs waiting for the engine
  * @running: job the engine runs
  * @abort: job a reset aborts
+ * @late: running job injected with AXON_INJECT_LATE, waiting for a reset
+ * @hold: a reset released @late: the next job waits before it starts
+ *	until the reset is over
  * @stopping: the device is going away: cancel everything
  * @work_wq: the worker waits here for jobs
- * @abort_wq: an (injected) hung job waits here for its abort
- * @idle_wq: a reset waits here for the aborted job to be reported
+ * @abort_wq: an (injected) hung, late or held job waits here
+ * @idle_wq: a reset waits here for the aborted (or late) job to be
+ *	reported
  * @progress: progress counter
  * @sram: the engine's SRAM
  * @last_client: id of the client of the last job, to clear SRAM between
@@ -51,6 +55,8 @@ struct axon_emu_engine {
 	struct list_head queue;
 	struct axon_job *running;
 	struct axon_job *abort;
+	struct axon_job *late;
+	bool hold;
 	bool stopping;
 	wait_queue_head_t work_wq;
 	wait_queue_head_t abort_wq;
@@ -164,6 +170,16 @@ static void axon_emu_run_job(struct axon_emu_engine *ee, struct axon_job *job)
 		job->error = -ENODEV;
 		return;
 	}
+	/* Behind a late job (AXON_INJECT_LATE): wait for the reset. */
+	if (READ_ONCE(ee->hold)) {
+		wake_up_all(&ee->idle_wq);
+		wait_event_idle(ee->abort_wq,
+				!READ_ONCE(ee->hold) || axon_emu_aborted(&r));
+	}
+	if (axon_emu_aborted(&r)) {
+		job->status = AXON_ISA_E_ABORTED;
+		goto out;
+	}
 	/* Banned context, killed entity, or a failed in-sync: do not run. */
 	if (job->base.s_fence->finished.error || READ_ONCE(job->ctx->banned)) {
 		job->error = job->base.s_fence->finished.error ?: -ECANCELED;
@@ -191,6 +207,22 @@ static void axon_emu_run_job(struct axon_emu_engine *ee, struct axon_job *job)
 	case AXON_INJECT_ERROR:
 		job->status = AXON_ISA_E_TABLE;
 		goto out;
+	case AXON_INJECT_LATE:
+		/* No progress until a reset releases it, then run normally. */
+		spin_lock_irq(&ee->lock);
+		ee->late = job;
+		spin_unlock_irq(&ee->lock);
+		wait_event_idle(ee->abort_wq, READ_ONCE(ee->late) != job ||
+				axon_emu_aborted(&r));
+		spin_lock_irq(&ee->lock);
+		if (ee->late == job)
+			ee->late = NULL;
+		spin_unlock_irq(&ee->lock);
+		if (axon_emu_aborted(&r)) {
+			job->status = AXON_ISA_E_ABORTED;
+			goto out;
+		}
+		break;
 	default:
 		break;
 	}
@@ -255,18 +287,56 @@ static void axon_emu_submit(struct axon_engine *eng, struct axon_job *job)
 	wake_up(&ee->work_wq);
 }
 
+/* The late job was reported, and the engine holds the next one or idles. */
+static bool axon_emu_late_done(struct axon_emu_engine *ee,
+			       struct axon_job *late)
+{
+	bool done;
+
+	spin_lock_irq(&ee->lock);
+	done = ee->running != late &&
+	       (ee->running || list_empty(&ee->queue));
+	spin_unlock_irq(&ee->lock);
+	return done;
+}
+
+/*
+ * AXON_INJECT_LATE: the timeout handler found the running job hung, and
+ * now resets the engine. Let the job complete first, and the engine start
+ * the next one (held before it runs until the reset is over).
+ */
+static void axon_emu_release_late(struct axon_emu_engine *ee)
+{
+	struct axon_job *late;
+
+	spin_lock_irq(&ee->lock);
+	late = ee->late;
+	if (late) {
+		ee->late = NULL;
+		ee->hold = true;
+	}
+	spin_unlock_irq(&ee->lock);
+	if (!late)
+		return;
+	wake_up_all(&ee->abort_wq);
+	wait_event(ee->idle_wq, axon_emu_late_done(ee, late));
+}
+
 static void axon_emu_reset(struct axon_engine *eng)
 {
 	struct axon_emu_engine *ee = eng->hw;
 	struct axon_job *job;
 
+	axon_emu_release_late(ee);
+
 	spin_lock_irq(&ee->lock);
 	job = ee->running;
 	ee->abort = job;
+	ee->hold = false;
 	spin_unlock_irq(&ee->lock);
+	wake_up_all(&ee->abort_wq);
 	if (!job)
 		return;
-	wake_up_all(&ee->abort_wq);
 	wait_event(ee->idle_wq, READ_ONCE(ee->running) != job);
 }
 

@@ -8,8 +8,14 @@
  *   inject   write "hang", "mmu" or "error": the next job run on the
  *            device hangs (no progress until the hang timeout resets the
  *            engine), takes an MMU fault on its first operand, or fails
- *            with an engine error; "none" clears. Reading shows the
- *            pending injection and the engines' reset counts.
+ *            with an engine error; "none" clears. "late": the next job
+ *            makes no progress until the timeout handler, having found
+ *            it hung, resets the engine; it then completes normally just
+ *            before the reset acts, and the job behind it on the engine
+ *            is started and held until the reset is over (the race of a
+ *            hung job completing at the timeout, made deterministic).
+ *            Reading shows the pending injection and the engines' reset
+ *            counts.
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -28,6 +34,7 @@ static const char *const axon_inject_names[] = {
 	[AXON_INJECT_HANG] = "hang",
 	[AXON_INJECT_MMU] = "mmu",
 	[AXON_INJECT_ERROR] = "error",
+	[AXON_INJECT_LATE] = "late",
 };
 
 static ssize_t axon_reset_write(struct file *f, const char __user *ubuf,

@@ -29,6 +29,7 @@ enum axon_inject {
 	AXON_INJECT_HANG,
 	AXON_INJECT_MMU,
 	AXON_INJECT_ERROR,
+	AXON_INJECT_LATE,
 };
 
 /**

@@ -3,8 +3,9 @@
  * Faults and recovery: MMU faults (unmapped VA, another client's VA, a BO
  * not in the list, a write to a READ BO) fail only that job and ban only
  * its context, touching nothing; invalid streams; injected MMU faults,
- * errors and hangs (timeout, engine reset, next job works); forced resets;
- * a long job that keeps progressing is not killed; tracepoints.
+ * errors and hangs (timeout, engine reset, next job works); a hung job
+ * completing at the timeout (not hung, the next job not cancelled); forced
+ * resets; a long job that keeps progressing is not killed; tracepoints.
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -380,6 +381,64 @@ TEST_F(fault, injected_hang_resets_engine)
 	EXPECT_EQ(0, asyncobj_error(self->fd, out_b.handle, 0));
 	EXPECT_EQ(resets + 1, engine_resets(&self->dev));
 	check_banned(_metadata, self, DRM_AXON_FAULT_TIMEOUT, 0);
+}
+
+/*
+ * A job found hung that completes between the timeout handler's progress
+ * check and the engine reset ("late" injection: it completes just as the
+ * reset starts, and the job behind it is held on the engine until the
+ * reset is over) is not hung: it succeeds, its context is not banned, the
+ * engine is not reset, and the job behind it, of another context, is not
+ * cancelled.
+ */
+TEST_F(fault, hung_job_completing_at_timeout)
+{
+	struct drm_axon_job_bo bo = { self->data.handle, DRM_AXON_JOB_BO_WRITE };
+	struct drm_axon_job late = ajob(self->nop.handle, self->nop_size,
+					NULL, 0);
+	struct drm_axon_sync out_l = { 0 }, out_b = { 0 };
+	int resets = engine_resets(&self->dev);
+	struct drm_axon_ctx_status st;
+	struct drm_axon_job behind;
+	int tmo = hang_timeout_ms();
+	const uint8_t *p = self->data.map;
+	struct abo cmd;
+	uint32_t size;
+	struct axs s;
+	int64_t t0;
+
+	axs_init(&s);
+	axs_fill(&s, self->data.va, 16, 4096, 0x5a);
+	ASSERT_EQ(0, abo_stream(self->fd, &s, &cmd, &size));
+	axs_free(&s);
+	behind = ajob(cmd.handle, size, &bo, 1);
+	ASSERT_EQ(0, asyncobj_new(self->fd, false, &out_l.handle));
+	ASSERT_EQ(0, asyncobj_new(self->fd, false, &out_b.handle));
+	ASSERT_EQ(0, axon_debugfs_write(&self->dev, "inject", "late"));
+	late.out_syncs = (uintptr_t)&out_l;
+	late.out_sync_count = 1;
+	behind.out_syncs = (uintptr_t)&out_b;
+	behind.out_sync_count = 1;
+	t0 = axon_now_ns();
+	ASSERT_EQ(0, asubmit(self->fd, self->ctx, &late, 1, NULL));
+	usleep(20 * 1000);
+	ASSERT_EQ(0, asubmit(self->fd, self->ctx2, &behind, 1, NULL));
+	ASSERT_EQ(0, asyncobj_wait(self->fd, out_l.handle, 0, 10 * tmo + 5000));
+	EXPECT_GE(axon_now_ns() - t0, tmo * 1000000LL);
+	EXPECT_EQ(0, asyncobj_error(self->fd, out_l.handle, 0));
+	ASSERT_EQ(0, asyncobj_wait(self->fd, out_b.handle, 0, 5000));
+	EXPECT_EQ(0, asyncobj_error(self->fd, out_b.handle, 0));
+	EXPECT_EQ(0x5a, p[0]);
+	EXPECT_EQ(0x5a, p[16 * 4096 - 1]);
+	EXPECT_EQ(resets, engine_resets(&self->dev));
+	ASSERT_EQ(0, actx_status(self->fd, self->ctx, &st));
+	EXPECT_EQ(DRM_AXON_CTX_STATE_ACTIVE, st.state);
+	EXPECT_EQ(0, st.fault_count);
+	ASSERT_EQ(0, actx_status(self->fd, self->ctx2, &st));
+	EXPECT_EQ(DRM_AXON_CTX_STATE_ACTIVE, st.state);
+	EXPECT_EQ(0, st.fault_count);
+	EXPECT_EQ(0, run_nop(self, self->ctx));
+	abo_del(self->fd, &cmd);
 }
 
 /* A stream taking several timeouts while progressing completes. */
