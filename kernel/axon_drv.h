@@ -114,7 +114,10 @@ struct axon_device {
 	struct axon_engine *engines;
 	/** @config_lock: serialises configuration loads against submits */
 	struct mutex config_lock;
-	/** @jobs_inflight: jobs queued and not yet freed */
+	/**
+	 * @jobs_inflight: jobs pushed and not yet completed (their hardware
+	 * fence signalled) or cancelled; CONFIG_LOAD needs it at 0
+	 */
 	atomic_t jobs_inflight;
 	/** @inject: AXON_INJECT_* for the next job run (debugfs) */
 	atomic_t inject;

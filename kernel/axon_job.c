@@ -57,6 +57,24 @@ struct axon_submit_job {
 };
 
 /**
+ * axon_job_inflight_done() - a pushed job no longer counts in flight
+ * @job: job
+ *
+ * Called when the job completes (axon_job_hw_done(), before its hardware
+ * fence signals, so a CONFIG_LOAD issued once the fence is seen signalled
+ * finds the count dropped), and from axon_job_free() for a job that never
+ * ran. The two are ordered (the job is freed after its fences signalled),
+ * and only the first call counts. Fence-signalling path: no lock.
+ */
+void axon_job_inflight_done(struct axon_job *job)
+{
+	if (job->inflight) {
+		job->inflight = false;
+		atomic_dec(&job->ctx->adev->jobs_inflight);
+	}
+}
+
+/**
  * axon_job_free() - release a job, prepared or completed
  * @job: job
  *
@@ -93,8 +111,7 @@ void axon_job_free(struct axon_job *job)
 		else
 			axon_hw_fence_free(job->hw_fence);
 	}
-	if (job->t_submit)	/* pushed */
-		atomic_dec(&job->ctx->adev->jobs_inflight);
+	axon_job_inflight_done(job);
 	axon_ctx_put(job->ctx);
 	kfree(job);
 }
@@ -564,6 +581,7 @@ static void axon_submit_push(struct axon_submit_job *sj)
 	u32 i;
 
 	atomic_inc(&job->ctx->adev->jobs_inflight);
+	job->inflight = true;
 	job->t_submit = ktime_get();
 	trace_axon_job_submit(job);
 	drm_sched_entity_push_job(&job->base);

@@ -276,6 +276,8 @@ void axon_job_hw_done(struct axon_job *job)
 		atomic64_add(ns, &eng->busy_ns);
 	}
 	axon_ctx_completed(ctx, job->seqno);
+	/* The job is done with the configuration: CONFIG_LOAD may proceed. */
+	axon_job_inflight_done(job);
 	trace_axon_job_done(job, error);
 
 	if (error)

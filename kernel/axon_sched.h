@@ -154,6 +154,8 @@ struct axon_job_bo {
  * @in_fences: in-sync fences, referenced, checked for errors at run time
  * @hw_fence: hardware fence, allocated at submit, initialised by run_job
  * @hw_queued: handed to the backend (a resubmit returns the same fence)
+ * @inflight: counted in &axon_device.jobs_inflight: from its push until it
+ *	completes (axon_job_hw_done()), or until it is freed if it never ran
  * @hw_link: backend queue entry
  * @timed_out: the timeout handler declared the job hung
  * @inject: AXON_INJECT_* applied to this run
@@ -179,6 +181,7 @@ struct axon_job {
 	struct dma_fence **in_fences;
 	struct dma_fence *hw_fence;
 	bool hw_queued;
+	bool inflight;
 	struct list_head hw_link;
 	bool timed_out;
 	u32 inject;
@@ -205,6 +208,7 @@ struct dma_fence *axon_hw_fence_alloc(struct axon_device *adev);
 void axon_hw_fence_free(struct dma_fence *fence);
 void axon_hw_fence_cancelled(struct axon_job *job);
 void axon_job_hw_done(struct axon_job *job);
+void axon_job_inflight_done(struct axon_job *job);
 void axon_job_free(struct axon_job *job);
 int axon_sched_force_reset(struct axon_engine *eng);
 void axon_sched_show_fdinfo(struct drm_printer *p, struct drm_file *file);
