@@ -6,13 +6,18 @@
  * from /lib/firmware/axon/ through request_firmware at probe; a DPU
  * configuration can also be loaded later with DRM_IOCTL_AXON_CONFIG_LOAD.
  *
- *   axon/<type>-fw.bin   firmware image; missing or malformed: the built-in
- *                        emulator firmware runs (logged)
+ *   axon/axon-fw.bin     firmware image (blob kind FIRMWARE, device type 0:
+ *                        any), read by every device; its payload is the
+ *                        control-core image (struct axon_fw_image_header,
+ *                        firmware/include/axon_fw_image.h) that
+ *                        firmware/Makefile builds; missing or malformed: the
+ *                        built-in emulator firmware runs (logged)
  *   axon/dpu-config.bin  DPU configuration; missing or malformed: the DPU
  *                        stays unconfigured and refuses jobs (logged)
  *
- * The emulator executes every stream with the built-in command processor;
- * a firmware image only sets the version the device reports.
+ * The emulator executes every stream with the built-in command processor
+ * (the same firmware code, linked into axon.ko); a valid image only sets
+ * the version the device reports.
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -25,12 +30,18 @@
 
 #include <drm/drm_print.h>
 
+#include "drm/axon_isa.h"
+#include "axon_fw_image.h"
 #include "axon_sched.h"
 
 /* Largest configuration CONFIG_LOAD accepts. */
 #define AXON_CONFIG_MAX_SIZE	SZ_16M
 
+#define AXON_FW_IMAGE		"axon/axon-fw.bin"
 #define AXON_FW_DPU_CONFIG	"axon/dpu-config.bin"
+
+MODULE_FIRMWARE(AXON_FW_IMAGE);
+MODULE_FIRMWARE(AXON_FW_DPU_CONFIG);
 
 /* Checks a blob; logs why it is refused (files: always; ioctl: drm_dbg). */
 static int axon_blob_check(struct axon_device *adev, const u8 *data,
@@ -48,7 +59,8 @@ static int axon_blob_check(struct axon_device *adev, const u8 *data,
 		reason = "unsupported header version";
 	else if (h->kind != kind)
 		reason = "wrong kind of blob";
-	else if (h->device_type != adev->profile->type)
+	else if (h->device_type != adev->profile->type &&
+		 (kind != DRM_AXON_BLOB_FIRMWARE || h->device_type))
 		reason = "built for another device type";
 	else if (h->reserved)
 		reason = "reserved field not zero";
@@ -71,26 +83,80 @@ static int axon_blob_check(struct axon_device *adev, const u8 *data,
 	return 0;
 }
 
+/*
+ * Checks the control-core image in the payload of a firmware blob whose
+ * header is valid (@version: the blob's). Logs why it is refused.
+ */
+static int axon_fw_image_check(struct axon_device *adev, const u8 *data,
+			       size_t size, u32 version)
+{
+	const struct axon_fw_image_header *ih = (const void *)data;
+	const char *reason = NULL;
+	u32 fwv;
+
+	if (size < sizeof(*ih))
+		reason = "image shorter than its header";
+	else if (ih->magic != AXON_FW_IMAGE_MAGIC)
+		reason = "image: bad magic";
+	else if (ih->header_version != AXON_FW_IMAGE_HEADER_VERSION)
+		reason = "image: unsupported header version";
+	else if (ih->header_size < sizeof(*ih) || ih->header_size > size)
+		reason = "image: bad header size";
+	else if (ih->isa_major != AXON_ISA_VERSION_MAJOR)
+		reason = "image: ISA major version differs from the driver's";
+	else if (ih->image_size != size - ih->header_size)
+		reason = "image: size does not match the payload";
+	else if ((crc32_le(~0U, data + ih->header_size, ih->image_size) ^
+		  ~0U) != ih->crc32)
+		reason = "image: checksum mismatch";
+
+	if (!reason) {
+		/* AXON_FW_VERSION: major << 16 | minor << 8 | patch */
+		fwv = ih->fw_version;
+		if (version != DRM_AXON_VERSION(fwv >> 16, (fwv >> 8) & 0xff,
+						fwv & 0xff))
+			reason = "version differs from the image's";
+	}
+	if (reason) {
+		drm_err(&adev->drm, "%s refused: %s\n", AXON_FW_IMAGE, reason);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void axon_fw_load_image(struct axon_device *adev)
 {
+	const struct drm_axon_blob_header *h;
 	const struct firmware *fw;
-	char name[32];
 	u32 version;
 	int ret;
 
-	snprintf(name, sizeof(name), "axon/%s-fw.bin", adev->profile->name);
-	ret = firmware_request_nowarn(&fw, name, adev->drm.dev);
+	ret = firmware_request_nowarn(&fw, AXON_FW_IMAGE, adev->drm.dev);
 	if (ret) {
 		drm_info(&adev->drm, "no firmware file %s (%d): using the built-in emulator firmware\n",
-			 name, ret);
+			 AXON_FW_IMAGE, ret);
 		return;
 	}
 	ret = axon_blob_check(adev, fw->data, fw->size, DRM_AXON_BLOB_FIRMWARE,
-			      name, true, &version);
+			      AXON_FW_IMAGE, true, &version);
 	if (!ret) {
+		h = (const void *)fw->data;
+		ret = axon_fw_image_check(adev, fw->data + sizeof(*h),
+					  h->payload_size, version);
+	}
+	if (!ret) {
+		/*
+		 * The emulator keeps running the built-in interpreter (the
+		 * same firmware code, compiled into axon.ko). A real-silicon
+		 * backend would upload the payload to its control core here,
+		 * through a struct axon_hw_ops hook (copy to load_addr, clear
+		 * bss_size bytes, start at entry_point, wait for the mailbox
+		 * magic), and fall back or fail the probe if it does not come
+		 * up.
+		 */
 		adev->fw_version = version;
-		drm_info(&adev->drm, "firmware %s version %u.%u.%u\n", name,
-			 version >> 24, (version >> 16) & 0xff,
+		drm_info(&adev->drm, "firmware %s version %u.%u.%u\n",
+			 AXON_FW_IMAGE, version >> 24, (version >> 16) & 0xff,
 			 version & 0xffff);
 	} else {
 		drm_info(&adev->drm, "using the built-in emulator firmware\n");

@@ -607,7 +607,11 @@ struct drm_axon_ctx_status {
 };
 
 /* Blob kinds (&drm_axon_blob_header.kind). */
-/** @DRM_AXON_BLOB_FIRMWARE: firmware image, /lib/firmware/axon/<type>-fw.bin. */
+/**
+ * @DRM_AXON_BLOB_FIRMWARE: firmware image, /lib/firmware/axon/axon-fw.bin
+ * (payload: the control-core image with its own header,
+ * firmware/include/axon_fw_image.h).
+ */
 #define DRM_AXON_BLOB_FIRMWARE		1
 /** @DRM_AXON_BLOB_CONFIG: DPU configuration, axon/dpu-config.bin. */
 #define DRM_AXON_BLOB_CONFIG		2
@@ -620,13 +624,14 @@ struct drm_axon_ctx_status {
 /**
  * struct drm_axon_blob_header - header of firmware and configuration files
  *
- * Firmware images (/lib/firmware/axon/<type>-fw.bin, read at probe; missing:
- * the built-in emulator firmware is used, with a log line) and DPU
- * configurations (/lib/firmware/axon/dpu-config.bin at probe, or
- * %DRM_IOCTL_AXON_CONFIG_LOAD) start with this header, followed by
- * @payload_size bytes. A blob with a wrong magic, header version, kind,
- * device type, size or checksum, or non-zero reserved fields is refused with
- * a log line (and -EINVAL from the ioctl).
+ * Every file in /lib/firmware/axon/ starts with this header, followed by
+ * @payload_size bytes: the firmware image (axon-fw.bin, kind
+ * %DRM_AXON_BLOB_FIRMWARE, read by each device at probe; missing or
+ * malformed: the built-in emulator firmware is used, with a log line) and
+ * the DPU configuration (dpu-config.bin at probe, or
+ * %DRM_IOCTL_AXON_CONFIG_LOAD). A blob with a wrong magic, header version,
+ * kind, device type, size or checksum, or non-zero reserved fields is
+ * refused with a log line (and -EINVAL from the ioctl).
  */
 struct drm_axon_blob_header {
 	/** @magic: %DRM_AXON_BLOB_MAGIC. */
@@ -635,7 +640,11 @@ struct drm_axon_blob_header {
 	__u32 header_version;
 	/** @kind: DRM_AXON_BLOB_*. */
 	__u32 kind;
-	/** @device_type: DRM_AXON_DEVICE_TYPE_* the blob is built for. */
+	/**
+	 * @device_type: DRM_AXON_DEVICE_TYPE_* the blob is built for; 0 means
+	 * any device type (firmware images: one image runs on the control
+	 * core of every type). Configurations name %DRM_AXON_DEVICE_TYPE_DPU.
+	 */
 	__u32 device_type;
 	/** @version: blob version, DRM_AXON_VERSION() encoded, non-zero. */
 	__u32 version;
