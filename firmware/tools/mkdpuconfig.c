@@ -2,7 +2,8 @@
 /*
  * Host tool: write a DPU configuration file (axon/dpu-config.bin): a
  * struct drm_axon_blob_header (kind CONFIG, device type DPU, CRC-32 of the
- * payload) followed by a struct drm_axon_dpu_config describing the
+ * payload; written by blob.c) followed by a struct drm_axon_dpu_config
+ * describing the
  * overlay (see uapi/drm/axon_accel.h). The defaults describe the overlay
  * the emulated DPU implements (kernel/axon_device.c, profile "dpu").
  *
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drm/axon_accel.h"
+#include "blob.h"
 
 /*
  * The emulated DPU's overlay: data movement, CONV2D, MATMUL, ELTWISE,
@@ -23,18 +25,6 @@
 		 DRM_AXON_OP_DMA | DRM_AXON_OP_FILL | DRM_AXON_OP_CONV2D | \
 		 DRM_AXON_OP_MATMUL | DRM_AXON_OP_ELTWISE | DRM_AXON_OP_POOL | \
 		 DRM_AXON_OP_RESCALE)
-
-static uint32_t crc32_ieee(const uint8_t *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	while (n--) {
-		c ^= *p++;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-	}
-	return ~c;
-}
 
 static int bad_args(const char *me)
 {
@@ -48,12 +38,10 @@ static int bad_args(const char *me)
 int main(int argc, char **argv)
 {
 	struct {
-		struct drm_axon_blob_header h;
 		struct drm_axon_dpu_config c;
 	} b;
 	unsigned int maj = 1, min = 0, pat = 0;
 	const char *out = NULL;
-	FILE *f;
 
 	memset(&b, 0, sizeof(b));
 	b.c.format = DRM_AXON_DPU_CONFIG_FORMAT;
@@ -96,21 +84,14 @@ int main(int argc, char **argv)
 			 maj > 255 || min > 255 || pat > 65535 || !(maj | min | pat))
 			return bad_args(argv[0]);
 	}
-	if (!out || sizeof(b) != sizeof(b.h) + sizeof(b.c))
+	if (!out)
 		return bad_args(argv[0]);
-	b.h.magic = DRM_AXON_BLOB_MAGIC;
-	b.h.header_version = DRM_AXON_BLOB_HEADER_VERSION;
-	b.h.kind = DRM_AXON_BLOB_CONFIG;
-	b.h.device_type = DRM_AXON_DEVICE_TYPE_DPU;
-	b.h.version = DRM_AXON_VERSION(maj, min, pat);
-	b.h.payload_size = sizeof(b.c);
-	b.h.payload_crc32 = crc32_ieee((const uint8_t *)&b.c, sizeof(b.c));
-	f = fopen(out, "wb");
-	if (!f || fwrite(&b, sizeof(b), 1, f) != 1 || fclose(f)) {
-		perror(out);
+	if (axon_blob_write(out, DRM_AXON_BLOB_CONFIG, DRM_AXON_DEVICE_TYPE_DPU,
+			    DRM_AXON_VERSION(maj, min, pat), &b.c, sizeof(b.c)))
 		return 1;
-	}
 	printf("%s: DPU configuration '%s' version %u.%u.%u, %zu bytes (crc32 %08x)\n",
-	       out, b.c.name, maj, min, pat, sizeof(b), b.h.payload_crc32);
+	       out, b.c.name, maj, min, pat,
+	       sizeof(struct drm_axon_blob_header) + sizeof(b.c),
+	       axon_blob_crc32(&b.c, sizeof(b.c)));
 	return 0;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Host tool: wrap a raw firmware binary into an axon firmware image
- * (struct axon_fw_image_header + payload).
+ * Host tool: wrap a raw firmware binary into the axon firmware file
+ * (axon/axon-fw.bin): a struct drm_axon_blob_header (kind FIRMWARE, device
+ * type 0 = any, version = AXON_FW_VERSION as DRM_AXON_VERSION(); written
+ * by blob.c) whose payload is the image: struct axon_fw_image_header +
+ * the raw binary.
  *
  * mkimage RAW OUT LOAD_ADDR ENTRY MAILBOX BSS_SIZE
  */
@@ -10,20 +13,8 @@
 #include <string.h>
 #include "axon_fw.h"
 #include "axon_fw_image.h"
-
-static u32 crc32_ieee(const u8 *p, size_t n)
-{
-	u32 c = 0xffffffffu;
-	size_t i;
-	int k;
-
-	for (i = 0; i < n; i++) {
-		c ^= p[i];
-		for (k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-	}
-	return ~c;
-}
+#include "drm/axon_accel.h"
+#include "blob.h"
 
 int main(int argc, char **argv)
 {
@@ -31,6 +22,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	u8 *buf;
 	long n;
+	int ret;
 
 	if (argc != 7) {
 		fprintf(stderr, "usage: %s RAW OUT LOAD ENTRY MAILBOX BSS\n", argv[0]);
@@ -46,8 +38,9 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
-	buf = malloc(n);
-	if (!buf || fread(buf, 1, n, f) != (size_t)n) {
+	/* the image header, then the raw binary */
+	buf = malloc(sizeof(h) + n);
+	if (!buf || fread(buf + sizeof(h), 1, n, f) != (size_t)n) {
 		perror(argv[1]);
 		return 1;
 	}
@@ -60,20 +53,23 @@ int main(int argc, char **argv)
 	h.isa_major = AXON_ISA_VERSION_MAJOR;
 	h.isa_minor = AXON_ISA_VERSION_MINOR;
 	h.image_size = (u32)n;
-	h.crc32 = crc32_ieee(buf, n);
+	h.crc32 = axon_blob_crc32(buf + sizeof(h), n);
 	h.arch = AXON_FW_ARCH_RISCV64;
 	h.load_addr = strtoull(argv[3], NULL, 0);
 	h.entry_point = strtoull(argv[4], NULL, 0);
 	h.mailbox_addr = strtoull(argv[5], NULL, 0);
 	h.bss_size = (u32)strtoul(argv[6], NULL, 0);
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
-	    fwrite(buf, 1, n, f) != (size_t)n || fclose(f)) {
-		perror(argv[2]);
-		return 1;
-	}
+	memcpy(buf, &h, sizeof(h));
+	ret = axon_blob_write(argv[2], DRM_AXON_BLOB_FIRMWARE, 0,
+			      DRM_AXON_VERSION(AXON_FW_VERSION_MAJOR,
+					       AXON_FW_VERSION_MINOR,
+					       AXON_FW_VERSION_PATCH),
+			      buf, sizeof(h) + n);
 	free(buf);
-	printf("%s: %zu bytes (payload %ld, crc32 %08x)\n", argv[2],
-	       sizeof(h) + (size_t)n, n, h.crc32);
+	if (ret)
+		return 1;
+	printf("%s: %zu bytes (blob header %zu, image header %zu, code %ld, crc32 %08x)\n",
+	       argv[2], sizeof(struct drm_axon_blob_header) + sizeof(h) + n,
+	       sizeof(struct drm_axon_blob_header), sizeof(h), n, h.crc32);
 	return 0;
 }

@@ -2,9 +2,10 @@
 /*
  * The bare-metal RISC-V firmware image as a tested executor.
  *
- * Boots build/firmware/axon/axon-fw-riscv.bin (the file shipped for
- * /lib/firmware/axon/: header checked, payload loaded at load_addr, PC set
- * to entry_point) in qemu-system-riscv64 -machine virt -bios none, and acts
+ * Boots build/firmware/axon/axon-fw.bin (the file shipped for
+ * /lib/firmware/axon/: blob header checked as the kernel does, then the
+ * image inside it, whose code is loaded at load_addr, PC set to
+ * entry_point) in qemu-system-riscv64 -machine virt -bios none, and acts
  * as the firmware's host through QEMU's gdbstub: for every case it writes
  * the job's memory regions, SRAM contents, memory map and command stream
  * into guest RAM, fills in the mailbox and rings the doorbell, lets the
@@ -13,7 +14,7 @@
  * progress, last marker and every byte of every region and of the SRAM
  * must be identical.
  *
- *   axon-riscv-test --qemu qemu-system-riscv64 --image axon-fw-riscv.bin [-v]
+ *   axon-riscv-test --qemu qemu-system-riscv64 --image axon-fw.bin [-v]
  *
  * Prints TAP and "riscv: N passed, N failed"; exit status 0 iff all pass.
  */
@@ -33,6 +34,7 @@
 
 #include "axon_fw.h"
 #include "axon_fw_image.h"
+#include "drm/axon_accel.h"
 #include "gdbrsp.h"
 #include "stream_builder.h"
 #include "tmem.h"
@@ -66,10 +68,39 @@ static u32 crc32_ieee(const u8 *p, size_t n)
 	return ~c;
 }
 
+/*
+ * The blob header (struct drm_axon_blob_header, kind FIRMWARE, device type
+ * 0 = any, version = the image's fw_version) as kernel/axon_fw.c checks it.
+ */
+static const char *check_blob(const u8 *file, long n)
+{
+	struct drm_axon_blob_header b;
+	const struct axon_fw_image_header *h;
+	u32 v;
+
+	if (n < (long)(sizeof(b) + sizeof(*h)))
+		return "shorter than the blob and image headers";
+	memcpy(&b, file, sizeof(b));
+	h = (const void *)(file + sizeof(b));
+	v = h->fw_version;
+	if (b.magic != DRM_AXON_BLOB_MAGIC || b.header_version != DRM_AXON_BLOB_HEADER_VERSION)
+		return "blob: bad magic or header version";
+	if (b.kind != DRM_AXON_BLOB_FIRMWARE || b.device_type || b.reserved)
+		return "blob: not a firmware blob for any device type";
+	if ((u64)b.payload_size + sizeof(b) != (u64)n)
+		return "blob: payload size != file size - header";
+	if (crc32_ieee(file + sizeof(b), b.payload_size) != b.payload_crc32)
+		return "blob: payload crc32 mismatch";
+	if (b.version != DRM_AXON_VERSION(v >> 16, (v >> 8) & 0xff, v & 0xff))
+		return "blob: version differs from the image's fw_version";
+	return NULL;
+}
+
 static int load_image(const char *path, const char *raw_out, struct axon_fw_image_header *h)
 {
 	FILE *f = fopen(path, "rb");
-	u8 *buf;
+	const char *bad;
+	u8 *file, *buf;
 	long n;
 
 	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < (long)sizeof(*h) ||
@@ -77,12 +108,20 @@ static int load_image(const char *path, const char *raw_out, struct axon_fw_imag
 		fprintf(stderr, "riscv: cannot read %s\n", path);
 		return -1;
 	}
-	buf = malloc((size_t)n);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+	file = malloc((size_t)n);
+	if (!file || fread(file, 1, (size_t)n, f) != (size_t)n)
 		return -1;
 	fclose(f);
+	bad = check_blob(file, n);
+	if (bad) {
+		fprintf(stderr, "riscv: %s: %s\n", path, bad);
+		free(file);
+		return -1;
+	}
+	/* the image: the blob's payload */
+	buf = file + sizeof(struct drm_axon_blob_header);
+	n -= sizeof(struct drm_axon_blob_header);
 	memcpy(h, buf, sizeof(*h));
-	const char *bad = NULL;
 	if (h->magic != AXON_FW_IMAGE_MAGIC)
 		bad = "bad magic";
 	else if (h->header_version != AXON_FW_IMAGE_HEADER_VERSION || h->header_size != sizeof(*h))
@@ -104,16 +143,16 @@ static int load_image(const char *path, const char *raw_out, struct axon_fw_imag
 		bad = "footprint (payload + bss_size) outside the test's firmware window or not holding the mailbox";
 	if (bad) {
 		fprintf(stderr, "riscv: %s: %s\n", path, bad);
-		free(buf);
+		free(file);
 		return -1;
 	}
 	f = fopen(raw_out, "wb");
 	if (!f || fwrite(buf + h->header_size, 1, h->image_size, f) != h->image_size || fclose(f)) {
 		fprintf(stderr, "riscv: cannot write %s\n", raw_out);
-		free(buf);
+		free(file);
 		return -1;
 	}
-	free(buf);
+	free(file);
 	return 0;
 }
 
@@ -1514,7 +1553,7 @@ int main(int argc, char **argv)
 			image = NULL, i = argc;
 	}
 	if (!image) {
-		fprintf(stderr, "usage: %s [--qemu QEMU] --image axon-fw-riscv.bin [-v]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--qemu QEMU] --image axon-fw.bin [-v]\n", argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
