@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
- * axon firmware image file (/lib/firmware/axon/axon-fw-<arch>.bin) and the
- * mailbox through which a host drives the bare-metal firmware.
+ * axon firmware image and the mailbox through which a host drives the
+ * bare-metal firmware.
  *
- * File layout: struct axon_fw_image_header (little-endian), then
- * image_size bytes of payload, loaded at load_addr and entered at
- * entry_point. The kernel's request_firmware() loader checks magic,
- * header_version, header_size, file size == header_size + image_size,
- * isa_major and crc32 before using an image.
+ * The file /lib/firmware/axon/axon-fw.bin is a struct drm_axon_blob_header
+ * (uapi/drm/axon_accel.h: kind DRM_AXON_BLOB_FIRMWARE, device type 0 = any,
+ * version = fw_version as DRM_AXON_VERSION()) whose payload is the image:
+ * struct axon_fw_image_header (little-endian), then image_size bytes of
+ * code, loaded at load_addr and entered at entry_point. The kernel
+ * (kernel/axon_fw.c) checks the blob header, then magic, header_version,
+ * header_size, payload size == header_size + image_size, isa_major and
+ * crc32 before using an image.
  */
 #ifndef _AXON_FW_IMAGE_H_
 #define _AXON_FW_IMAGE_H_
