@@ -322,22 +322,32 @@ static void axon_emu_release_late(struct axon_emu_engine *ee)
 	wait_event(ee->idle_wq, axon_emu_late_done(ee, late));
 }
 
-static void axon_emu_reset(struct axon_engine *eng)
+static bool axon_emu_reset(struct axon_engine *eng, struct axon_job *hung)
 {
 	struct axon_emu_engine *ee = eng->hw;
 	struct axon_job *job;
+	bool reset = true;
 
 	axon_emu_release_late(ee);
 
 	spin_lock_irq(&ee->lock);
 	job = ee->running;
+	/*
+	 * The job found hung completed after the timeout handler looked (or
+	 * has not started): whatever runs now is innocent. A job is aborted
+	 * only while it is ee->running, so the check and the abort are atomic.
+	 */
+	if (hung && (job != hung || dma_fence_is_signaled(hung->hw_fence))) {
+		job = NULL;
+		reset = false;
+	}
 	ee->abort = job;
 	ee->hold = false;
 	spin_unlock_irq(&ee->lock);
 	wake_up_all(&ee->abort_wq);
-	if (!job)
-		return;
-	wait_event(ee->idle_wq, READ_ONCE(ee->running) != job);
+	if (job)
+		wait_event(ee->idle_wq, READ_ONCE(ee->running) != job);
+	return reset;
 }
 
 static int axon_emu_power(struct axon_device *adev, bool on)

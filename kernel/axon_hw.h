@@ -44,7 +44,12 @@ enum axon_hw_query {
  *	with axon_job_hw_done(); until then it owns the job.
  * @reset: abort the job running on @eng, if any (it completes with
  *	AXON_ISA_E_ABORTED), and reset the engine; jobs queued behind it stay
- *	queued. May sleep; returns once the aborted job has been reported.
+ *	queued. With @hung set (the timeout handler found it hung), only if
+ *	@hung still runs, checked atomically with the abort: a job that
+ *	completed since (or has not started) is not aborted, nor is the job
+ *	running after it; nothing is reset and false is returned. @hung NULL
+ *	(forced reset): whatever runs is aborted. May sleep; returns once the
+ *	aborted job has been reported; true if the engine was reset.
  * @power: power the device up or down; 0 or a negative errno
  * @query: see &enum axon_hw_query
  */
@@ -53,7 +58,7 @@ struct axon_hw_ops {
 	int (*init)(struct axon_device *adev);
 	void (*fini)(struct axon_device *adev);
 	void (*submit)(struct axon_engine *eng, struct axon_job *job);
-	void (*reset)(struct axon_engine *eng);
+	bool (*reset)(struct axon_engine *eng, struct axon_job *hung);
 	int (*power)(struct axon_device *adev, bool on);
 	u64 (*query)(struct axon_engine *eng, enum axon_hw_query what);
 };

@@ -13,7 +13,9 @@
  * declares a hang only when the counter has not moved for a whole timeout;
  * otherwise it re-arms. On a hang it stops the scheduler, resets the engine
  * (aborting the stream), bans the guilty context, and resubmits the other
- * jobs.
+ * jobs. A job that completes between the progress check and the reset is
+ * not hung: the backend checks it still runs atomically with the abort, and
+ * aborts nothing otherwise (so the job behind it is never cancelled).
  *
  * Copyright (C) 2025 The axon authors
  */
@@ -308,18 +310,27 @@ static struct dma_fence *axon_sched_run_job(struct drm_sched_job *sched_job)
 	return dma_fence_get(job->hw_fence);
 }
 
-static void axon_sched_recover(struct axon_engine *eng,
-			       struct drm_sched_job *bad)
+/*
+ * Stops the scheduler, resets the engine (only if @hung, when set, still
+ * runs there) and resumes. Return: false if @hung completed (or had not
+ * started) by the time the backend looked: nothing was aborted or reset.
+ */
+static bool axon_sched_recover(struct axon_engine *eng,
+			       struct axon_job *hung)
 {
 	struct axon_device *adev = eng->adev;
+	bool reset;
 
-	drm_sched_stop(&eng->sched, bad);
-	adev->hw_ops->reset(eng);
-	atomic_inc(&eng->reset_count);
+	drm_sched_stop(&eng->sched, hung ? &hung->base : NULL);
+	reset = adev->hw_ops->reset(eng, hung);
+	if (reset) {
+		atomic_inc(&eng->reset_count);
+		trace_axon_engine_reset(eng, hung);
+	}
 	eng->seen_progress = adev->hw_ops->query(eng, AXON_HW_QUERY_PROGRESS);
-	trace_axon_engine_reset(eng, bad ? to_axon_job(bad) : NULL);
 	drm_sched_resubmit_jobs(&eng->sched);
 	axon_drm_sched_start(&eng->sched, 0);
+	return reset;
 }
 
 static enum drm_gpu_sched_stat
@@ -344,11 +355,25 @@ axon_sched_timedout_job(struct drm_sched_job *sched_job)
 		return stat;
 	}
 
-	drm_warn(&adev->drm,
-		 "%s: context %u job %llu made no progress for %u ms: resetting\n",
-		 eng->name, job->ctx->id, job->seqno, axon_hang_timeout_ms);
+	/* Read by axon_job_hw_done() if the reset aborts the job. */
 	WRITE_ONCE(job->timed_out, true);
-	axon_sched_recover(eng, sched_job);
+	if (axon_sched_recover(eng, job)) {
+		drm_warn(&adev->drm,
+			 "%s: context %u job %llu made no progress for %u ms: engine reset\n",
+			 eng->name, job->ctx->id, job->seqno,
+			 axon_hang_timeout_ms);
+	} else {
+		/*
+		 * It completed between the progress check and the reset: not
+		 * hung, and nothing was aborted. (The scheduler was stopped
+		 * and restarted with the job back on its pending list: the
+		 * status is that of a reset.)
+		 */
+		WRITE_ONCE(job->timed_out, false);
+		drm_dbg(&adev->drm,
+			"%s: context %u job %llu completed at its timeout: not hung\n",
+			eng->name, job->ctx->id, job->seqno);
+	}
 	mutex_unlock(&eng->reset_lock);
 	return AXON_SCHED_STAT_RESET;
 }
