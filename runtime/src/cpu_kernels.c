@@ -504,17 +504,24 @@ static AI TGT void ukern(const uint8_t *const *ar, const int mr, const int nb,
 			 const int8_t *b0, const int8_t *b1, uint32_t Kq,
 			 __m512i acc[4][2])
 {
+	const uint8_t *a0 = ar[0], *a1 = ar[mr > 1], *a2 = ar[mr > 2 ? 2 : 0];
+	const uint8_t *a3 = ar[mr > 3 ? 3 : 0];
+
+	/* fully unrolled, so that the accumulators stay in registers */
+#pragma GCC unroll 4
 	for (int r = 0; r < 4; r++)
 		acc[r][0] = acc[r][1] = _mm512_setzero_si512();
 	for (uint32_t q = 0; q < Kq; q++) {
 		__m512i w0 = _mm512_load_si512(b0 + 64 * (size_t)q);
 		__m512i w1 = nb > 1 ? _mm512_load_si512(b1 + 64 * (size_t)q) : w0;
 
+#pragma GCC unroll 4
 		for (int r = 0; r < mr; r++) {
 			int32_t av;
 			__m512i a;
 
-			memcpy(&av, ar[r] + 4 * (size_t)q, 4);
+			memcpy(&av, (r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3) +
+			       4 * (size_t)q, 4);
 			a = _mm512_set1_epi32(av);
 			acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], a, w0);
 			if (nb > 1)
