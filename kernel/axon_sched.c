@@ -311,11 +311,11 @@ static struct dma_fence *axon_sched_run_job(struct drm_sched_job *sched_job)
 }
 
 /*
- * Stops the scheduler, resets the engine (only if @hung, when set, still
- * runs there) and resumes. Return: false if @hung completed (or had not
- * started) by the time the backend looked: nothing was aborted or reset.
+ * Stops the scheduler, resets the engine and resumes. With @hung set (a
+ * timeout), the backend resets only if @hung still runs; if it completed
+ * (or had not started) meanwhile, nothing is aborted or reset.
  */
-static bool axon_sched_recover(struct axon_engine *eng,
+static void axon_sched_recover(struct axon_engine *eng,
 			       struct axon_job *hung)
 {
 	struct axon_device *adev = eng->adev;
@@ -327,10 +327,22 @@ static bool axon_sched_recover(struct axon_engine *eng,
 		atomic_inc(&eng->reset_count);
 		trace_axon_engine_reset(eng, hung);
 	}
+	/* Before the restart: @hung may be freed as soon as it runs. */
+	if (hung && reset) {
+		drm_warn(&adev->drm,
+			 "%s: context %u job %llu made no progress for %u ms: engine reset\n",
+			 eng->name, hung->ctx->id, hung->seqno,
+			 axon_hang_timeout_ms);
+	} else if (hung) {
+		/* Completed between the progress check and the reset. */
+		WRITE_ONCE(hung->timed_out, false);
+		drm_dbg(&adev->drm,
+			"%s: context %u job %llu completed at its timeout: not hung\n",
+			eng->name, hung->ctx->id, hung->seqno);
+	}
 	eng->seen_progress = adev->hw_ops->query(eng, AXON_HW_QUERY_PROGRESS);
 	drm_sched_resubmit_jobs(&eng->sched);
 	axon_drm_sched_start(&eng->sched, 0);
-	return reset;
 }
 
 static enum drm_gpu_sched_stat
@@ -357,23 +369,12 @@ axon_sched_timedout_job(struct drm_sched_job *sched_job)
 
 	/* Read by axon_job_hw_done() if the reset aborts the job. */
 	WRITE_ONCE(job->timed_out, true);
-	if (axon_sched_recover(eng, job)) {
-		drm_warn(&adev->drm,
-			 "%s: context %u job %llu made no progress for %u ms: engine reset\n",
-			 eng->name, job->ctx->id, job->seqno,
-			 axon_hang_timeout_ms);
-	} else {
-		/*
-		 * It completed between the progress check and the reset: not
-		 * hung, and nothing was aborted. (The scheduler was stopped
-		 * and restarted with the job back on its pending list: the
-		 * status is that of a reset.)
-		 */
-		WRITE_ONCE(job->timed_out, false);
-		drm_dbg(&adev->drm,
-			"%s: context %u job %llu completed at its timeout: not hung\n",
-			eng->name, job->ctx->id, job->seqno);
-	}
+	/*
+	 * If the job completed meanwhile, nothing is aborted or reset; the
+	 * scheduler was still stopped and restarted with the job back on its
+	 * pending list: the status is that of a reset either way.
+	 */
+	axon_sched_recover(eng, job);
 	mutex_unlock(&eng->reset_lock);
 	return AXON_SCHED_STAT_RESET;
 }
