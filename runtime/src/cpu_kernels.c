@@ -124,6 +124,8 @@ struct rqp {
 	uint32_t mode;
 	int64_t *m64, *a64, *b64, *c64;
 	float *scale;
+	int32_t *m32, *r32, *z32, *s32;	/* ROUND_SINGLE with every shift >= 32 */
+	int single_hi;			/* ... that case, see requant16() */
 	int32_t zp;
 	int64_t lo, hi;
 	void *mem;
@@ -141,6 +143,7 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 		     int32_t amin, int32_t amax, uint32_t odt)
 {
 	uint32_t npad = nch + 48, i;
+	int hi32 = 1;
 
 	q->mode = t->rounding;
 	if (q->mode > AXON_ISA_ROUND_F32)
@@ -148,7 +151,8 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 	if (q->mode == AXON_ISA_ROUND_F32 &&
 	    (!cpuk_f32_ok() || odt == AXON_ISA_INT32))
 		return 0;
-	q->mem = malloc((size_t)npad * (4 * sizeof(int64_t) + sizeof(float)));
+	q->mem = malloc((size_t)npad * (4 * sizeof(int64_t) + sizeof(float) +
+					 4 * sizeof(int32_t)));
 	if (!q->mem)
 		return 0;
 	q->m64 = q->mem;
@@ -156,6 +160,10 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 	q->b64 = q->a64 + npad;
 	q->c64 = q->b64 + npad;
 	q->scale = (float *)(q->c64 + npad);
+	q->m32 = (int32_t *)(q->scale + npad);
+	q->r32 = q->m32 + npad;
+	q->z32 = q->r32 + npad;
+	q->s32 = q->z32 + npad;
 	for (i = 0; i < npad; i++) {
 		int32_t mm = 0, ss = 0;
 
@@ -183,10 +191,19 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 			q->c64[i] = ((int64_t)1 << rs) - 1;
 		}
 		q->scale[i] = (float)mm * pow2neg(ss);
+		if (i < nch && ss < 32)
+			hi32 = 0;
+		ss = ss < 32 ? 0 : ss - 32;
+		q->m32[i] = mm;
+		q->s32[i] = ss;
+		q->r32[i] = ss ? 1 << (ss - 1) : 0;
+		q->z32[i] = !ss;
 	}
 	q->zp = zp;
 	q->lo = (int64_t)amin - zp;
 	q->hi = (int64_t)amax - zp;
+	q->single_hi = q->mode == AXON_ISA_ROUND_SINGLE && hi32 &&
+		       q->lo >= INT32_MIN && q->hi <= INT32_MAX;
 	return 1;
 }
 
@@ -235,7 +252,27 @@ static AI TGT __m512i requant16(__m512i acc, const struct rqp *q, uint32_t n0)
 {
 	__m512i r;
 
-	if (q->mode == AXON_ISA_ROUND_F32) {
+	if (q->single_hi) {
+		/*
+		 * ROUND_SINGLE, s = 32 + t: with p = acc * m = H 2^32 + L,
+		 * (p + 2^(s-1)) >> s = (H + 2^(t-1)) >> t (t > 0) or
+		 * H + (L >= 2^31) (t = 0); |H| < 2^30, so all in int32.
+		 */
+		__m512i m = _mm512_loadu_si512(q->m32 + n0);
+		__m512i pe = _mm512_mul_epi32(acc, m);
+		__m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32),
+					      _mm512_srli_epi64(m, 32));
+		__m512i h = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(pe, 32), po);
+		__m512i l = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+		__m512i c = _mm512_and_si512(_mm512_srli_epi32(l, 31),
+					     _mm512_loadu_si512(q->z32 + n0));
+
+		c = _mm512_add_epi32(c, _mm512_loadu_si512(q->r32 + n0));
+		r = _mm512_srav_epi32(_mm512_add_epi32(h, c),
+				      _mm512_loadu_si512(q->s32 + n0));
+		r = _mm512_max_epi32(r, _mm512_set1_epi32((int32_t)q->lo));
+		r = _mm512_min_epi32(r, _mm512_set1_epi32((int32_t)q->hi));
+	} else if (q->mode == AXON_ISA_ROUND_F32) {
 		const int rn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
 		__m512 f = _mm512_cvt_roundepi32_ps(acc, rn);
 

@@ -150,6 +150,9 @@ static uint8_t rand_round(void)
 	return (uint8_t)(trand() % (fw_has_f32() ? 3 : 2));	/* SINGLE, DOUBLE, F32 */
 }
 
+/* fill_rq() raises smaller shifts to this (and up to 2 more) */
+static int rq_min_shift;
+
 /* a scale table of @n entries for accumulators up to about 2^@bits */
 static void fill_rq(uint8_t *p, uint32_t n, uint8_t rnd, int bits, int edge)
 {
@@ -174,6 +177,8 @@ static void fill_rq(uint8_t *p, uint32_t n, uint8_t rnd, int bits, int edge)
 					       0x7fffffff);
 		if (edge && trand() % 8 == 0)
 			s = trand() % 2 ? 0 : 62;
+		if (s < rq_min_shift)
+			s = rq_min_shift + (int)((unsigned int)s % 3);
 		if (s < 0)
 			s = 0;
 		if (s > 62)
@@ -352,8 +357,10 @@ static void conv_sweep(enum cshape shape, uint64_t seed, unsigned iters,
 			;
 		bits -= (int)trand_range(4, 8);
 		p->rq = rqtab(AXON_ISA_LOC_VA, vq, rnd, trand() % 4 ? cout : 1);
+		rq_min_shift = it % 2 ? 32 : 0;	/* requant16()'s 32-bit SINGLE path */
 		fill_rq(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8ull * cout), cout, rnd, bits,
 			trand() % 5 == 0);
+		rq_min_shift = 0;
 		p->stride_h = (uint16_t)sh;
 		p->stride_w = (uint16_t)sw_;
 		p->dilation_h = (uint16_t)dh;
@@ -461,8 +468,10 @@ static void mm_sweep(uint64_t seed, unsigned iters, const char *what, int big)
 			;
 		bits -= (int)trand_range(4, 8);
 		p->rq = rqtab(AXON_ISA_LOC_VA, vq, rnd, trand() % 4 ? N : 1);
+		rq_min_shift = it % 2 ? 32 : 0;
 		fill_rq(tmem_ptr(&m, AXON_ISA_LOC_VA, vq, 8ull * N), N, rnd, bits,
 			trand() % 5 == 0);
+		rq_min_shift = 0;
 		clamp_range(odt, &p->act_min, &p->act_max);
 		sb_finish(&s);
 		compare(&m, &s, &sw, bconst ? cache : NULL, what, it);
