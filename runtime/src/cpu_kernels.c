@@ -929,6 +929,21 @@ out:
 	return ok;
 }
 
+/* @n bytes from @s to @d, each xor @xr (im2col of a run of pixels) */
+static AI TGT void patch_copy(uint8_t *d, const uint8_t *s, uint32_t n,
+			      uint8_t xr)
+{
+	const __m512i vx = _mm512_set1_epi8((char)xr);
+
+	for (; n >= 64; n -= 64, s += 64, d += 64)
+		_mm512_storeu_si512(d, _mm512_xor_si512(_mm512_loadu_si512(s), vx));
+	if (n) {
+		__mmask64 k = ((__mmask64)1 << n) - 1;
+
+		_mm512_mask_storeu_epi8(d, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s), vx));
+	}
+}
+
 static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
 			 const struct tv *w, const struct tv *out,
 			 const int32_t *bias, const struct rqp *q,
@@ -941,6 +956,7 @@ static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
 	int direct = kh == 1 && kw == 1 && !p->pad_top && !p->pad_left &&
 		     !p->pad_bottom && !p->pad_right && !xr && in->s[3] == 1 &&
 		     cin_g % 4 == 0;
+	int run = p->dilation_w == 1 && in->s[3] == 1 && in->s[2] == cin_g;
 	uint64_t P = (uint64_t)out->d[0] * out->d[1] * out->d[2];
 	uint8_t *abuf = direct ? NULL : malloc((size_t)MB * Kp);
 	int32_t *ct = malloc(((size_t)wo->g[0].nblk * 16 + 16) * G * sizeof(int32_t));
@@ -999,6 +1015,15 @@ static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
 				for (uint32_t ky = 0; ky < kh; ky++) {
 					int64_t iy = y0 + (int64_t)ky * p->dilation_h;
 
+					if (run && iy >= 0 && iy < in->d[1] && x0 >= 0 &&
+					    x0 + kw <= in->d[2]) {
+						/* kw pixels of cin_g channels: one run */
+						patch_copy(d, in->p + off4(in, pn[i], (uint64_t)iy,
+									   (uint64_t)x0, c0),
+							   kw * cin_g, xr);
+						d += kw * cin_g;
+						continue;
+					}
 					for (uint32_t kx = 0; kx < kw; kx++, d += cin_g) {
 						int64_t ix = x0 + (int64_t)kx * p->dilation_w;
 						const uint8_t *s;
