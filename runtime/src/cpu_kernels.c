@@ -125,7 +125,7 @@ struct rqp {
 	int64_t *m64, *a64, *b64, *c64;
 	float *scale;
 	int32_t *m32, *r32, *z32, *s32;	/* ROUND_SINGLE with every shift >= 32 */
-	int single_hi;			/* ... that case, see requant16() */
+	int single_hi;			/* ... that case (2: all > 32), see requant16() */
 	int32_t zp;
 	int64_t lo, hi;
 	void *mem;
@@ -143,7 +143,7 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 		     int32_t amin, int32_t amax, uint32_t odt)
 {
 	uint32_t npad = nch + 48, i;
-	int hi32 = 1;
+	int hi32 = 1, gt32 = 1;
 
 	q->mode = t->rounding;
 	if (q->mode > AXON_ISA_ROUND_F32)
@@ -193,6 +193,8 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 		q->scale[i] = (float)mm * pow2neg(ss);
 		if (i < nch && ss < 32)
 			hi32 = 0;
+		if (i < nch && ss <= 32)
+			gt32 = 0;
 		ss = ss < 32 ? 0 : ss - 32;
 		q->m32[i] = mm;
 		q->s32[i] = ss;
@@ -203,7 +205,7 @@ static int rqp_build(struct rqp *q, const struct axon_isa_rqtab *t,
 	q->lo = (int64_t)amin - zp;
 	q->hi = (int64_t)amax - zp;
 	q->single_hi = q->mode == AXON_ISA_ROUND_SINGLE && hi32 &&
-		       q->lo >= INT32_MIN && q->hi <= INT32_MAX;
+		       q->lo >= INT32_MIN && q->hi <= INT32_MAX ? 1 + gt32 : 0;
 	return 1;
 }
 
@@ -263,11 +265,15 @@ static AI TGT __m512i requant16(__m512i acc, const struct rqp *q, uint32_t n0)
 		__m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32),
 					      _mm512_srli_epi64(m, 32));
 		__m512i h = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(pe, 32), po);
-		__m512i l = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
-		__m512i c = _mm512_and_si512(_mm512_srli_epi32(l, 31),
-					     _mm512_loadu_si512(q->z32 + n0));
+		__m512i c = _mm512_loadu_si512(q->r32 + n0);
 
-		c = _mm512_add_epi32(c, _mm512_loadu_si512(q->r32 + n0));
+		if (q->single_hi == 1) {	/* some t = 0: carry of L's bit 31 */
+			__m512i l = _mm512_mask_blend_epi32(0xaaaa, pe,
+							    _mm512_slli_epi64(po, 32));
+
+			c = _mm512_add_epi32(c, _mm512_and_si512(_mm512_srli_epi32(l, 31),
+								 _mm512_loadu_si512(q->z32 + n0)));
+		}
 		r = _mm512_srav_epi32(_mm512_add_epi32(h, c),
 				      _mm512_loadu_si512(q->s32 + n0));
 		r = _mm512_max_epi32(r, _mm512_set1_epi32((int32_t)q->lo));
