@@ -821,6 +821,58 @@ static TGT void conv_dw(const struct axon_isa_conv2d *p, const struct tv *in,
 			}
 }
 
+/* 4 taps of 64 channels (from @c0 of each of @s[0..3]) into @a[0..3] */
+static AI TGT void dw8_mac4(const uint8_t *const *s, uint32_t c0, __mmask64 k,
+			    __m512i vx, const int8_t *wb, __m512i *a)
+{
+	__m512i t0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[0] + c0), vx);
+	__m512i t1 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[1] + c0), vx);
+	__m512i t2 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[2] + c0), vx);
+	__m512i t3 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[3] + c0), vx);
+	__m512i l01 = _mm512_unpacklo_epi8(t0, t1), h01 = _mm512_unpackhi_epi8(t0, t1);
+	__m512i l23 = _mm512_unpacklo_epi8(t2, t3), h23 = _mm512_unpackhi_epi8(t2, t3);
+
+	a[0] = _mm512_dpbusd_epi32(a[0], _mm512_unpacklo_epi16(l01, l23),
+				   _mm512_loadu_si512(wb));
+	a[1] = _mm512_dpbusd_epi32(a[1], _mm512_unpackhi_epi16(l01, l23),
+				   _mm512_loadu_si512(wb + 64));
+	a[2] = _mm512_dpbusd_epi32(a[2], _mm512_unpacklo_epi16(h01, h23),
+				   _mm512_loadu_si512(wb + 128));
+	a[3] = _mm512_dpbusd_epi32(a[3], _mm512_unpackhi_epi16(h01, h23),
+				   _mm512_loadu_si512(wb + 192));
+}
+
+/* channels @c0.. (@rem of them left) of one output pixel at @ob */
+static AI TGT void dw8_block(const uint8_t *const *src, uint32_t ng,
+			     uint32_t c0, uint32_t rem, __m512i vx,
+			     const int8_t *wb, const int32_t *ct,
+			     const struct rqp *q, uint8_t *ob, const struct tv *out)
+{
+	__mmask64 k = rem >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << rem) - 1;
+	uint32_t es = esize(out->dt);
+	__m512i a[4], x0, x1, x2, x3, v[4];
+
+	for (int j = 0; j < 4; j++)
+		a[j] = _mm512_loadu_si512(ct + c0 + 16 * j);
+	for (uint32_t g = 0; g < ng; g++)
+		dw8_mac4(src + 4 * g, c0, k, vx, wb + 256 * (size_t)g, a);
+	/* a[j] lane L holds channels 16 L + 4 j ..: transpose the lanes */
+	x0 = _mm512_shuffle_i32x4(a[0], a[1], 0x44);
+	x1 = _mm512_shuffle_i32x4(a[0], a[1], 0xee);
+	x2 = _mm512_shuffle_i32x4(a[2], a[3], 0x44);
+	x3 = _mm512_shuffle_i32x4(a[2], a[3], 0xee);
+	v[0] = _mm512_shuffle_i32x4(x0, x2, 0x88);
+	v[1] = _mm512_shuffle_i32x4(x0, x2, 0xdd);
+	v[2] = _mm512_shuffle_i32x4(x1, x3, 0x88);
+	v[3] = _mm512_shuffle_i32x4(x1, x3, 0xdd);
+	for (uint32_t L = 0; L < 4 && L * 16 < rem; L++) {
+		uint32_t c = c0 + 16 * L;
+
+		store16(ob + (uint64_t)es * out->s[3] * c, out->dt, out->s[3],
+			requant16(v[L], q, c), rem - 16 * L < 16 ? rem - 16 * L : 16);
+	}
+}
+
 /*
  * Depthwise with vpdpbusd: 4 taps x 64 channels per step. Every tap is
  * read (padded taps from @zb, which holds a_u = za'), so
@@ -873,60 +925,10 @@ static TGT int conv_dw8(const struct axon_isa_conv2d *p, const struct tv *in,
 								     (uint64_t)ix, 0);
 					}
 				}
-				for (uint32_t b = 0; b < cb; b++) {
-					uint32_t c0 = b * 64, rem = C - c0;
-					__mmask64 k = rem >= 64 ? ~(__mmask64)0 :
-						      ((__mmask64)1 << rem) - 1;
-					const int8_t *wb = wo->w8 + (size_t)b * ng * 256;
-					__m512i a0 = _mm512_loadu_si512(ct + c0);
-					__m512i a1 = _mm512_loadu_si512(ct + c0 + 16);
-					__m512i a2 = _mm512_loadu_si512(ct + c0 + 32);
-					__m512i a3 = _mm512_loadu_si512(ct + c0 + 48);
-					__m512i x0, x1, x2, x3;
-
-					for (uint32_t g = 0; g < ng; g++, wb += 256) {
-						const uint8_t *const *s = src + 4 * g;
-						__m512i t0 = _mm512_maskz_loadu_epi8(k, s[0] + c0);
-						__m512i t1 = _mm512_maskz_loadu_epi8(k, s[1] + c0);
-						__m512i t2 = _mm512_maskz_loadu_epi8(k, s[2] + c0);
-						__m512i t3 = _mm512_maskz_loadu_epi8(k, s[3] + c0);
-						__m512i l01, h01, l23, h23;
-
-						t0 = _mm512_xor_si512(t0, vx);
-						t1 = _mm512_xor_si512(t1, vx);
-						t2 = _mm512_xor_si512(t2, vx);
-						t3 = _mm512_xor_si512(t3, vx);
-						l01 = _mm512_unpacklo_epi8(t0, t1);
-						h01 = _mm512_unpackhi_epi8(t0, t1);
-						l23 = _mm512_unpacklo_epi8(t2, t3);
-						h23 = _mm512_unpackhi_epi8(t2, t3);
-						a0 = _mm512_dpbusd_epi32(a0, _mm512_unpacklo_epi16(l01, l23),
-									 _mm512_loadu_si512(wb));
-						a1 = _mm512_dpbusd_epi32(a1, _mm512_unpackhi_epi16(l01, l23),
-									 _mm512_loadu_si512(wb + 64));
-						a2 = _mm512_dpbusd_epi32(a2, _mm512_unpacklo_epi16(h01, h23),
-									 _mm512_loadu_si512(wb + 128));
-						a3 = _mm512_dpbusd_epi32(a3, _mm512_unpackhi_epi16(h01, h23),
-									 _mm512_loadu_si512(wb + 192));
-					}
-					x0 = _mm512_shuffle_i32x4(a0, a1, 0x44);
-					x1 = _mm512_shuffle_i32x4(a0, a1, 0xee);
-					x2 = _mm512_shuffle_i32x4(a2, a3, 0x44);
-					x3 = _mm512_shuffle_i32x4(a2, a3, 0xee);
-					a0 = _mm512_shuffle_i32x4(x0, x2, 0x88);
-					a1 = _mm512_shuffle_i32x4(x0, x2, 0xdd);
-					a2 = _mm512_shuffle_i32x4(x1, x3, 0x88);
-					a3 = _mm512_shuffle_i32x4(x1, x3, 0xdd);
-					{
-						__m512i v[4] = { a0, a1, a2, a3 };
-
-						for (uint32_t L = 0; L < 4 && L * 16 < rem; L++)
-							store16(ob + (uint64_t)es * out->s[3] * (c0 + 16 * L),
-								out->dt, out->s[3],
-								requant16(v[L], q, c0 + 16 * L),
-								rem - 16 * L < 16 ? rem - 16 * L : 16);
-					}
-				}
+				for (uint32_t b = 0; b < cb; b++)
+					dw8_block(src, ng, b * 64, C - b * 64, vx,
+						  wo->w8 + (size_t)b * ng * 256, ct, q,
+						  ob, out);
 			}
 	ok = 1;
 out:

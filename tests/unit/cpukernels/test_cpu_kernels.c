@@ -951,7 +951,11 @@ static void t_lut(void **st) { (void)st; lut_sweep(16, 500, "lut"); }
 static void t_conv_any(void **st) { (void)st; conv_sweep(C_ANY, 1, 400, "conv general", 0); }
 static void t_conv_pw(void **st) { (void)st; conv_sweep(C_PW, 2, 300, "conv pointwise", 1); }
 static void t_conv_dw(void **st) { (void)st; conv_sweep(C_DW, 3, 300, "conv depthwise", 1); }
-static void t_conv_dw_wide(void **st) { (void)st; conv_sweep(C_DW_WIDE, 8, 150, "conv depthwise wide", 1); }
+static void t_conv_dw_wide(void **st)
+{
+	(void)st;
+	conv_sweep(C_DW_WIDE, 8, 150, "conv depthwise wide", 1);
+}
 static void t_conv_group(void **st) { (void)st; conv_sweep(C_GROUP, 4, 200, "conv grouped", 0); }
 static void t_conv_big(void **st) { (void)st; conv_sweep(C_BIG, 5, 30, "conv large K", 1); }
 static void t_mm_small(void **st) { (void)st; mm_sweep(6, 400, "matmul small", 0); }
