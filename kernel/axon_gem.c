@@ -316,8 +316,15 @@ int axon_ioctl_bo_wait(struct drm_device *drm, void *data,
 
 	usage = (args->flags & DRM_AXON_BO_WAIT_WRITERS) ?
 		DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ;
-	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-	ret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	/*
+	 * The deadline is CLOCK_MONOTONIC; a jiffies timeout can expire a
+	 * little before it (jiffies catching up after a stalled vCPU), so wait
+	 * again until the deadline has really passed.
+	 */
+	do {
+		timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+		ret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	} while (ret == 0 && timeout);
 	drm_gem_object_put(obj);
 
 	if (ret == 0) {
