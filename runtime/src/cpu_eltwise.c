@@ -58,6 +58,21 @@ struct elt_k {
 	struct cpuk_clamp q;
 };
 
+/* x op y (ADD, SUB, MIN, MAX) of the rescaled inputs */
+static CPUK_AI CPUK_TGT __m512i elt_op(__m512i x, __m512i y, uint32_t op)
+{
+	switch (op) {
+	case AXON_ISA_ELT_ADD:
+		return adds32(x, y);
+	case AXON_ISA_ELT_SUB:
+		return subs32(x, y);
+	case AXON_ISA_ELT_MIN:
+		return _mm512_min_epi32(x, y);
+	default:
+		return _mm512_max_epi32(x, y);
+	}
+}
+
 static CPUK_AI CPUK_TGT __m512i elt16(__m512i va, __m512i vb, const struct elt_k *k)
 {
 	__m512i x, y;
@@ -70,20 +85,7 @@ static CPUK_AI CPUK_TGT __m512i elt16(__m512i va, __m512i vb, const struct elt_k
 		/* |v| <= 65535 << 15 or 255 << 20: no overflow (validator) */
 		x = cpuk_resc16(_mm512_sll_epi32(va, ls), &k->sa);
 		y = cpuk_resc16(_mm512_sll_epi32(vb, ls), &k->sb);
-		switch (k->op) {
-		case AXON_ISA_ELT_ADD:
-			x = adds32(x, y);
-			break;
-		case AXON_ISA_ELT_SUB:
-			x = subs32(x, y);
-			break;
-		case AXON_ISA_ELT_MIN:
-			x = _mm512_min_epi32(x, y);
-			break;
-		default:
-			x = _mm512_max_epi32(x, y);
-			break;
-		}
+		x = elt_op(x, y, k->op);
 	}
 	return cpuk_clamp16(cpuk_resc16(x, &k->so), &k->q);
 }
@@ -120,6 +122,110 @@ static CPUK_TGT void elt_run(const struct cpuk_tv *a, const struct cpuk_tv *b,
 			}
 }
 
+/*
+ * ADD/SUB/MIN/MAX with 8-bit inputs: an input's rescaled value is a
+ * function of its byte, so it is tabulated (elt16()'s own arithmetic on
+ * all 256 bytes) as 4 byte planes and looked up 64 elements at a time
+ * with vpermi2b. The planes are interleaved back into int32 by unpacks,
+ * which leaves vector j, lane L, element i holding element 16 L + 4 j + i
+ * of the 64; the same for both inputs, so the element-wise op and the
+ * output rescale run in that order and the lanes are transposed before
+ * the stores.
+ */
+#define ELT_VBMI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi")))
+
+struct elt_tab {
+	uint8_t pl[4][256];
+};
+
+static CPUK_TGT void elt_tab_init(struct elt_tab *t, const struct cpuk_tv *v,
+				  uint32_t ls, const struct cpuk_scale *s)
+{
+	const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+					       10, 11, 12, 13, 14, 15);
+	const __m128i sh = _mm_cvtsi32_si128((int)ls);
+
+	for (int i = 0; i < 256; i += 16) {
+		__m512i r = _mm512_add_epi32(_mm512_set1_epi32(i), iota);
+
+		if (v->dt == AXON_ISA_INT8)
+			r = _mm512_srai_epi32(_mm512_slli_epi32(r, 24), 24);
+		r = _mm512_sub_epi32(r, _mm512_set1_epi32(v->zp));
+		r = cpuk_resc16(_mm512_sll_epi32(r, sh), s);
+		for (int j = 0; j < 4; j++)
+			_mm_storeu_si128((__m128i *)(t->pl[j] + i),
+					 _mm512_cvtepi32_epi8(_mm512_srli_epi32(r, 8 * j)));
+	}
+}
+
+/* the table values of the 64 bytes @x, in the order described above */
+static CPUK_AI ELT_VBMI void elt_tab64(__m512i x, const struct elt_tab *t,
+				       __m512i *v)
+{
+	__mmask64 h = _mm512_movepi8_mask(x);
+	__m512i p[4], l01, h01, l23, h23;
+
+	for (int j = 0; j < 4; j++) {
+		const uint8_t *pl = t->pl[j];
+		__m512i lo = _mm512_permutex2var_epi8(_mm512_loadu_si512(pl), x,
+						      _mm512_loadu_si512(pl + 64));
+		__m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512(pl + 128), x,
+						      _mm512_loadu_si512(pl + 192));
+
+		p[j] = _mm512_mask_blend_epi8(h, lo, hi);
+	}
+	l01 = _mm512_unpacklo_epi8(p[0], p[1]);
+	h01 = _mm512_unpackhi_epi8(p[0], p[1]);
+	l23 = _mm512_unpacklo_epi8(p[2], p[3]);
+	h23 = _mm512_unpackhi_epi8(p[2], p[3]);
+	v[0] = _mm512_unpacklo_epi16(l01, l23);
+	v[1] = _mm512_unpackhi_epi16(l01, l23);
+	v[2] = _mm512_unpacklo_epi16(h01, h23);
+	v[3] = _mm512_unpackhi_epi16(h01, h23);
+}
+
+static ELT_VBMI void elt_run8(const struct cpuk_tv *a, const struct cpuk_tv *b,
+			      const struct cpuk_tv *o, const struct elt_k *k,
+			      const struct elt_tab *ta, const struct elt_tab *tb)
+{
+	uint32_t eo = cpuk_esize(o->dt);
+	uint64_t C = o->d[3];
+
+	for (uint64_t i0 = 0; i0 < o->d[0]; i0++)
+		for (uint64_t i1 = 0; i1 < o->d[1]; i1++)
+			for (uint64_t i2 = 0; i2 < o->d[2]; i2++) {
+				const uint8_t *pa = a->p + i0 * a->s[0] + i1 * a->s[1] +
+						    i2 * a->s[2];
+				const uint8_t *pb = b->p + i0 * b->s[0] + i1 * b->s[1] +
+						    i2 * b->s[2];
+				uint8_t *po = o->p + eo * (i0 * o->s[0] + i1 * o->s[1] +
+							   i2 * o->s[2]);
+
+				for (uint64_t c = 0; c < C; c += 64) {
+					uint64_t n = C - c < 64 ? C - c : 64;
+					__mmask64 m = n == 64 ? ~0ull : (1ull << n) - 1;
+					__m512i x[4], y[4], t0, t1, t2, t3;
+
+					elt_tab64(_mm512_maskz_loadu_epi8(m, pa + c), ta, x);
+					elt_tab64(_mm512_maskz_loadu_epi8(m, pb + c), tb, y);
+					for (int j = 0; j < 4; j++)
+						x[j] = cpuk_clamp16(cpuk_resc16(elt_op(x[j], y[j], k->op),
+										&k->so), &k->q);
+					t0 = _mm512_shuffle_i32x4(x[0], x[1], 0x44);
+					t1 = _mm512_shuffle_i32x4(x[0], x[1], 0xee);
+					t2 = _mm512_shuffle_i32x4(x[2], x[3], 0x44);
+					t3 = _mm512_shuffle_i32x4(x[2], x[3], 0xee);
+					x[0] = _mm512_shuffle_i32x4(t0, t2, 0x88);
+					x[1] = _mm512_shuffle_i32x4(t0, t2, 0xdd);
+					x[2] = _mm512_shuffle_i32x4(t1, t3, 0x88);
+					x[3] = _mm512_shuffle_i32x4(t1, t3, 0xdd);
+					for (uint64_t L = 0; L < 4 && 16 * L < n; L++)
+						cpuk_store16(po + eo * (c + 16 * L), o->dt, 1, x[L],
+							     n - 16 * L);
+				}
+			}
+}
+
 int cpuk_eltwise(const struct axon_isa_eltwise *p, void *const *ops)
 {
 	struct cpuk_tv a, b, o;
@@ -146,6 +252,16 @@ int cpuk_eltwise(const struct axon_isa_eltwise *p, void *const *ops)
 	    !cpuk_clamp_init(&k.q, o.zp, p->act_min, p->act_max))
 		return 0;
 	cpuk_collapse(v, 3);
+	if (p->op != AXON_ISA_ELT_MUL && k.mul8 && a.s[3] == 1 &&
+	    b.s[3] == 1 && o.s[3] == 1 && cpuk_vbmi() &&
+	    o.d[0] * o.d[1] * o.d[2] * o.d[3] >= 256) {
+		struct elt_tab ta, tb;
+
+		elt_tab_init(&ta, &a, k.ls, &k.sa);
+		elt_tab_init(&tb, &b, k.ls, &k.sb);
+		elt_run8(&a, &b, &o, &k, &ta, &tb);
+		return 1;
+	}
 	elt_run(&a, &b, &o, &k);
 	return 1;
 }

@@ -10,7 +10,7 @@
 #include "cpu_kernels.h"
 #include "cpu_simd.h"
 
-static int has_vbmi(void)
+int cpuk_vbmi(void)
 {
 	static int v = -1;
 
@@ -55,7 +55,7 @@ int cpuk_lut(const struct axon_isa_lut *p, void *const *ops)
 		return 0;
 	flip = x.dt == AXON_ISA_INT8 ? 0x80 : 0;
 	cpuk_collapse(v, 2);
-	vec = has_vbmi() && x.s[3] == 1 && o.s[3] == 1;
+	vec = cpuk_vbmi() && x.s[3] == 1 && o.s[3] == 1;
 	for (uint64_t i0 = 0; i0 < o.d[0]; i0++)
 		for (uint64_t i1 = 0; i1 < o.d[1]; i1++)
 			for (uint64_t i2 = 0; i2 < o.d[2]; i2++) {

@@ -22,6 +22,8 @@
 
 /* ROUND_F32 is implemented by the firmware (cpu_kernels.c). */
 int cpuk_f32_ok(void);
+/* Nonzero when the CPU has AVX-512 VBMI (cpu_lut.c). */
+int cpuk_vbmi(void);
 
 /* An operand: host pointer, type, zero point, dims and element strides. */
 struct cpuk_tv {
