@@ -251,7 +251,7 @@ int cpuk_eltwise(const struct axon_isa_eltwise *p, void *const *ops)
 	if (!cpuk_scale_init(&k.so, p->rq_out.multiplier, p->rq_out.shift, p->rounding) ||
 	    !cpuk_clamp_init(&k.q, o.zp, p->act_min, p->act_max))
 		return 0;
-	cpuk_collapse(v, 3);
+	cpuk_collapse_ew(v, 3);
 	if (p->op != AXON_ISA_ELT_MUL && k.mul8 && a.s[3] == 1 &&
 	    b.s[3] == 1 && o.s[3] == 1 && cpuk_vbmi() &&
 	    o.d[0] * o.d[1] * o.d[2] * o.d[3] >= 256) {
@@ -307,7 +307,7 @@ int cpuk_rescale(const struct axon_isa_rescale *p, void *const *ops)
 	if (!cpuk_scale_init(&s, p->rq.multiplier, p->rq.shift, p->rounding) ||
 	    !cpuk_clamp_init(&q, o.zp, p->act_min, p->act_max))
 		return 0;
-	cpuk_collapse(v, 2);
+	cpuk_collapse_ew(v, 2);
 	rescale_run(&x, &o, &s, &q);
 	return 1;
 }

@@ -54,7 +54,7 @@ int cpuk_lut(const struct axon_isa_lut *p, void *const *ops)
 	    (o.dt != AXON_ISA_INT8 && o.dt != AXON_ISA_UINT8))
 		return 0;
 	flip = x.dt == AXON_ISA_INT8 ? 0x80 : 0;
-	cpuk_collapse(v, 2);
+	cpuk_collapse_ew(v, 2);
 	vec = cpuk_vbmi() && x.s[3] == 1 && o.s[3] == 1;
 	for (uint64_t i0 = 0; i0 < o.d[0]; i0++)
 		for (uint64_t i1 = 0; i1 < o.d[1]; i1++)

@@ -108,6 +108,38 @@ static inline void cpuk_collapse(struct cpuk_tv **v, int n)
 		}
 }
 
+/*
+ * For element-wise ops (every element of the output computed from the
+ * same index of each input, in any order): cpuk_collapse(), then, when
+ * the output (@v[n - 1]) is not contiguous along the innermost dim but is
+ * along another, that dim swapped innermost in every view (channels-last
+ * memory described as NCHW) and the views collapsed again.
+ */
+static inline void cpuk_collapse_ew(struct cpuk_tv **v, int n)
+{
+	const struct cpuk_tv *o = v[n - 1];
+	uint64_t t;
+	int i;
+
+	cpuk_collapse(v, n);
+	if (o->s[3] == 1)
+		return;
+	for (i = 2; i >= 0; i--)
+		if (o->d[i] > 1 && o->s[i] == 1)
+			break;
+	if (i < 0)
+		return;
+	for (int k = 0; k < n; k++) {
+		t = v[k]->d[i];
+		v[k]->d[i] = v[k]->d[3];
+		v[k]->d[3] = t;
+		t = v[k]->s[i];
+		v[k]->s[i] = v[k]->s[3];
+		v[k]->s[3] = t;
+	}
+	cpuk_collapse(v, n);
+}
+
 static inline __mmask16 cpuk_mask16(uint64_t cnt)
 {
 	return cnt >= 16 ? 0xffff : (__mmask16)((1u << cnt) - 1);
