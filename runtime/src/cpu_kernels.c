@@ -1071,6 +1071,36 @@ out:
 	return ok;
 }
 
+/*
+ * A dense (NHWC) copy of @in, whose channels are strided (the NCHW input
+ * of a first layer), as *@d: im2col then copies whole runs of pixels.
+ * NULL when too large or out of memory (the strided path runs).
+ */
+static uint8_t *dense_copy(const struct tv *in, struct tv *d)
+{
+	uint64_t N = in->d[0], H = in->d[1], W = in->d[2], C = in->d[3];
+	uint64_t n = N * H * W * C;
+	uint8_t *b = n <= (64u << 20) ? malloc(n ? n : 1) : NULL;
+
+	if (!b)
+		return NULL;
+	for (uint64_t i = 0; i < N; i++)
+		for (uint64_t c = 0; c < C; c++)
+			for (uint64_t y = 0; y < H; y++) {
+				uint8_t *o = b + ((i * H + y) * W) * C + c;
+
+				for (uint64_t x = 0; x < W; x++)
+					o[x * C] = in->p[off4(in, i, y, x, c)];
+			}
+	*d = *in;
+	d->p = b;
+	d->s[3] = 1;
+	d->s[2] = C;
+	d->s[1] = W * C;
+	d->s[0] = H * W * C;
+	return b;
+}
+
 static int conv_run(struct cpuk_cache *c, const struct axon_isa_conv2d *p,
 		    void *const *ops, unsigned int cm)
 {
@@ -1117,7 +1147,12 @@ static int conv_run(struct cpuk_cache *c, const struct axon_isa_conv2d *p,
 			conv_dw(p, &in, &w, &out, bias, &q, wo->w32);
 			ok = 1;
 		} else {
-			ok = conv_gemm(p, &in, &w, &out, bias, &q, wo, za_u, zw_s);
+			struct tv din;
+			uint8_t *db = G == 1 && in.s[3] != 1 ? dense_copy(&in, &din) : NULL;
+
+			ok = conv_gemm(p, db ? &din : &in, &w, &out, bias, &q, wo,
+				       za_u, zw_s);
+			free(db);
 		}
 		if (own)
 			wobj_free(wo);
