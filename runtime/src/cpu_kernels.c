@@ -823,15 +823,26 @@ static TGT void conv_dw(const struct axon_isa_conv2d *p, const struct tv *in,
 
 /* 4 taps of 64 channels (from @c0 of each of @s[0..3]) into @a[0..3] */
 static AI TGT void dw8_mac4(const uint8_t *const *s, uint32_t c0, __mmask64 k,
-			    __m512i vx, const int8_t *wb, __m512i *a)
+			    const int x8, const int8_t *wb, __m512i *a)
 {
-	__m512i t0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[0] + c0), vx);
-	__m512i t1 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[1] + c0), vx);
-	__m512i t2 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[2] + c0), vx);
-	__m512i t3 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, s[3] + c0), vx);
-	__m512i l01 = _mm512_unpacklo_epi8(t0, t1), h01 = _mm512_unpackhi_epi8(t0, t1);
-	__m512i l23 = _mm512_unpacklo_epi8(t2, t3), h23 = _mm512_unpackhi_epi8(t2, t3);
+	const __m512i vx = _mm512_set1_epi8(x8 ? (char)0x80 : 0);
+	__m512i t0 = _mm512_maskz_loadu_epi8(k, s[0] + c0);
+	__m512i t1 = _mm512_maskz_loadu_epi8(k, s[1] + c0);
+	__m512i t2 = _mm512_maskz_loadu_epi8(k, s[2] + c0);
+	__m512i t3 = _mm512_maskz_loadu_epi8(k, s[3] + c0);
+	__m512i l01, h01;
+	__m512i l23, h23;
 
+	if (x8) {	/* int8 input: a_u = a ^ 0x80 */
+		t0 = _mm512_xor_si512(t0, vx);
+		t1 = _mm512_xor_si512(t1, vx);
+		t2 = _mm512_xor_si512(t2, vx);
+		t3 = _mm512_xor_si512(t3, vx);
+	}
+	l01 = _mm512_unpacklo_epi8(t0, t1);
+	h01 = _mm512_unpackhi_epi8(t0, t1);
+	l23 = _mm512_unpacklo_epi8(t2, t3);
+	h23 = _mm512_unpackhi_epi8(t2, t3);
 	a[0] = _mm512_dpbusd_epi32(a[0], _mm512_unpacklo_epi16(l01, l23),
 				   _mm512_loadu_si512(wb));
 	a[1] = _mm512_dpbusd_epi32(a[1], _mm512_unpackhi_epi16(l01, l23),
@@ -844,7 +855,7 @@ static AI TGT void dw8_mac4(const uint8_t *const *s, uint32_t c0, __mmask64 k,
 
 /* channels @c0.. (@rem of them left) of one output pixel at @ob */
 static AI TGT void dw8_block(const uint8_t *const *src, uint32_t ng,
-			     uint32_t c0, uint32_t rem, __m512i vx,
+			     uint32_t c0, uint32_t rem, const int x8,
 			     const int8_t *wb, const int32_t *ct,
 			     const struct rqp *q, uint8_t *ob, const struct tv *out)
 {
@@ -855,7 +866,7 @@ static AI TGT void dw8_block(const uint8_t *const *src, uint32_t ng,
 	for (int j = 0; j < 4; j++)
 		a[j] = _mm512_loadu_si512(ct + c0 + 16 * j);
 	for (uint32_t g = 0; g < ng; g++)
-		dw8_mac4(src + 4 * g, c0, k, vx, wb + 256 * (size_t)g, a);
+		dw8_mac4(src + 4 * g, c0, k, x8, wb + 256 * (size_t)g, a);
 	/* a[j] lane L holds channels 16 L + 4 j ..: transpose the lanes */
 	x0 = _mm512_shuffle_i32x4(a[0], a[1], 0x44);
 	x1 = _mm512_shuffle_i32x4(a[0], a[1], 0xee);
@@ -889,7 +900,6 @@ static TGT int conv_dw8(const struct axon_isa_conv2d *p, const struct tv *in,
 	uint32_t C = out->d[3], cb = (C + 63) / 64, es = esize(out->dt);
 	uint32_t kh = w->d[1], kw = w->d[2], taps = kh * kw, ng = (taps + 3) / 4;
 	uint8_t xr = in->dt == AXON_ISA_INT8 ? 0x80 : 0;
-	const __m512i vx = _mm512_set1_epi8((char)xr);
 	uint8_t *zb = malloc((size_t)cb * 64);
 	int32_t *ct = malloc((size_t)cb * 64 * sizeof(int32_t));
 	const uint8_t *src[256];
@@ -925,10 +935,16 @@ static TGT int conv_dw8(const struct axon_isa_conv2d *p, const struct tv *in,
 								     (uint64_t)ix, 0);
 					}
 				}
-				for (uint32_t b = 0; b < cb; b++)
-					dw8_block(src, ng, b * 64, C - b * 64, vx,
-						  wo->w8 + (size_t)b * ng * 256, ct, q,
-						  ob, out);
+				for (uint32_t b = 0; b < cb; b++) {
+					const int8_t *wb = wo->w8 + (size_t)b * ng * 256;
+
+					if (xr)
+						dw8_block(src, ng, b * 64, C - b * 64, 1,
+							  wb, ct, q, ob, out);
+					else
+						dw8_block(src, ng, b * 64, C - b * 64, 0,
+							  wb, ct, q, ob, out);
+				}
 			}
 	ok = 1;
 out:
