@@ -35,8 +35,8 @@
 #include "cpu_simd.h"
 #include "axon_fw.h"
 
-#define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
-#define AI __attribute__((always_inline)) inline
+#define TGT CPUK_TGT
+#define AI CPUK_AI
 
 #define MB	64u	/* rows (output pixels) per block */
 
@@ -63,11 +63,6 @@ static inline uint64_t off4(const struct tv *t, uint64_t a, uint64_t b,
 			    uint64_t c, uint64_t d)
 {
 	return a * t->s[0] + b * t->s[1] + c * t->s[2] + d * t->s[3];
-}
-
-static uint32_t esize(uint32_t dt)
-{
-	return dt == AXON_ISA_INT16 ? 2 : dt == AXON_ISA_INT32 ? 4 : 1;
 }
 
 static int is8(uint32_t dt)
@@ -297,37 +292,6 @@ static AI TGT __m512i requant16(__m512i acc, const struct rqp *q, uint32_t n0)
 				       _mm512_cvtepi64_epi32(hi), 1);
 	}
 	return _mm512_add_epi32(r, _mm512_set1_epi32(q->zp));
-}
-
-/* store @cnt (<= 16) values at @p (element 0), element stride @cs */
-static AI TGT void store16(uint8_t *p, uint32_t dt, uint64_t cs, __m512i v,
-			   uint32_t cnt)
-{
-	__mmask16 k = cnt >= 16 ? 0xffff : (__mmask16)((1u << cnt) - 1);
-
-	if (cs == 1) {
-		if (dt == AXON_ISA_INT16)
-			_mm512_mask_cvtepi32_storeu_epi16(p, k, v);
-		else if (dt == AXON_ISA_INT32)
-			_mm512_mask_storeu_epi32(p, k, v);
-		else
-			_mm512_mask_cvtepi32_storeu_epi8(p, k, v);
-	} else {
-		int32_t t[16];
-
-		_mm512_storeu_si512(t, v);
-		for (uint32_t i = 0; i < cnt; i++) {
-			if (dt == AXON_ISA_INT16) {
-				int16_t x = (int16_t)t[i];
-
-				memcpy(p + 2 * i * cs, &x, 2);
-			} else if (dt == AXON_ISA_INT32) {
-				memcpy(p + 4 * i * cs, &t[i], 4);
-			} else {
-				p[i * cs] = (uint8_t)t[i];
-			}
-		}
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,7 +548,7 @@ static TGT void gemm_rows(const uint8_t *const *arow, const int32_t *rowcorr,
 			  uint32_t M, const struct gpack *gp, const int32_t *cterm,
 			  const struct rqp *q, const struct gemm_out *go)
 {
-	uint32_t es = esize(go->dt);
+	uint32_t es = cpuk_esize(go->dt);
 
 	for (uint32_t nb0 = 0; nb0 < gp->nblk; nb0 += 2) {
 		int nb = gp->nblk - nb0 >= 2 ? 2 : 1;
@@ -621,7 +585,7 @@ static TGT void gemm_rows(const uint8_t *const *arow, const int32_t *rowcorr,
 
 					v = _mm512_sub_epi32(v, rc);
 					v = requant16(v, q, go->qoff + n0);
-					store16(go->orow[m0 + r] + (uint64_t)es * go->cs * n0,
+					cpuk_store16(go->orow[m0 + r] + (uint64_t)es * go->cs * n0,
 						go->dt, go->cs, v, cnt);
 				}
 			}
@@ -772,7 +736,7 @@ static TGT void conv_dw(const struct axon_isa_conv2d *p, const struct tv *in,
 			const int32_t *bias, const struct rqp *q, const int32_t *w32)
 {
 	uint32_t C = out->d[3], cp = (C + 15) / 16 * 16;
-	uint32_t kh = w->d[1], kw = w->d[2], es = esize(out->dt), nv;
+	uint32_t kh = w->d[1], kw = w->d[2], es = cpuk_esize(out->dt), nv;
 	const __m512i za = _mm512_set1_epi32(in->zp);
 	const uint8_t *src[256];
 	uint32_t tap[256];
@@ -815,7 +779,7 @@ static TGT void conv_dw(const struct axon_isa_conv2d *p, const struct tv *in,
 						acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(a,
 							_mm512_loadu_si512(w32 + (size_t)tap[t] * cp + c0)));
 					}
-					store16(ob + (uint64_t)es * out->s[3] * c0, out->dt,
+					cpuk_store16(ob + (uint64_t)es * out->s[3] * c0, out->dt,
 						out->s[3], requant16(acc, q, c0), cnt);
 				}
 			}
@@ -860,7 +824,7 @@ static AI TGT void dw8_block(const uint8_t *const *src, uint32_t ng,
 			     const struct rqp *q, uint8_t *ob, const struct tv *out)
 {
 	__mmask64 k = rem >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << rem) - 1;
-	uint32_t es = esize(out->dt);
+	uint32_t es = cpuk_esize(out->dt);
 	__m512i a[4], x0, x1, x2, x3, v[4];
 
 	for (int j = 0; j < 4; j++)
@@ -879,7 +843,7 @@ static AI TGT void dw8_block(const uint8_t *const *src, uint32_t ng,
 	for (uint32_t L = 0; L < 4 && L * 16 < rem; L++) {
 		uint32_t c = c0 + 16 * L;
 
-		store16(ob + (uint64_t)es * out->s[3] * c, out->dt, out->s[3],
+		cpuk_store16(ob + (uint64_t)es * out->s[3] * c, out->dt, out->s[3],
 			requant16(v[L], q, c), rem - 16 * L < 16 ? rem - 16 * L : 16);
 	}
 }
@@ -897,7 +861,7 @@ static TGT int conv_dw8(const struct axon_isa_conv2d *p, const struct tv *in,
 			 const int32_t *bias, const struct rqp *q,
 			 const struct wobj *wo, uint32_t za_u)
 {
-	uint32_t C = out->d[3], cb = (C + 63) / 64, es = esize(out->dt);
+	uint32_t C = out->d[3], cb = (C + 63) / 64, es = cpuk_esize(out->dt);
 	uint32_t kh = w->d[1], kw = w->d[2], taps = kh * kw, ng = (taps + 3) / 4;
 	uint8_t xr = in->dt == AXON_ISA_INT8 ? 0x80 : 0;
 	uint8_t *zb = malloc((size_t)cb * 64);
@@ -975,7 +939,7 @@ static TGT int conv_gemm(const struct axon_isa_conv2d *p, const struct tv *in,
 {
 	uint32_t G = p->groups, cin_g = w->d[3], cout_g = out->d[3] / G;
 	uint32_t kh = w->d[1], kw = w->d[2], K = kh * kw * cin_g;
-	uint32_t Kp = (K + 3) / 4 * 4, es = esize(out->dt);
+	uint32_t Kp = (K + 3) / 4 * 4, es = cpuk_esize(out->dt);
 	uint8_t xr = in->dt == AXON_ISA_INT8 ? 0x80 : 0;
 	int direct = kh == 1 && kw == 1 && !p->pad_top && !p->pad_left &&
 		     !p->pad_bottom && !p->pad_right && !xr && in->s[3] == 1 &&
@@ -1229,7 +1193,7 @@ static int mm_run(struct cpuk_cache *c, const struct axon_isa_matmul *p,
 	K = a.d[3];
 	N = out.d[3];
 	Kp = (K + 3) / 4 * 4;
-	es = esize(out.dt);
+	es = cpuk_esize(out.dt);
 	za_u = (uint32_t)(a.zp + (a.dt == AXON_ISA_INT8 ? 128 : 0));
 	zw_s = b.zp - (b.dt == AXON_ISA_UINT8 ? 128 : 0);
 	xr = a.dt == AXON_ISA_INT8 ? 0x80 : 0;
