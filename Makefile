@@ -30,7 +30,7 @@ KSRC     ?= $(BUILD)/linux-src
 export KSRC
 
 .PHONY: all deps modules userspace firmware runtime compiler tools \
-	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test check check-steps demo bench bench-cpu clean \
+	ksrc kselftest unit fuzz-replay riscv-test checkpatch sparse qemu-test cpu-identity check check-steps demo bench bench-cpu clean \
 	compat-check dkms-install dkms-remove dkms-check package package-check \
 	ship-check tools/axon-trace
 
@@ -65,6 +65,11 @@ tests/runtime-guest tests/demo: runtime compiler tools
 kselftest: ksrc
 	$(MAKE) -C tests/kselftest
 	$(MAKE) -C tests/trace
+
+# The CPU backend's fast kernels against the firmware's reference kernels on
+# every model case and target: outputs must be byte-identical.
+cpu-identity: userspace
+	$(TOP)/tools/bench-cpu/identity.sh
 
 # Replays the committed fuzz corpora of the stream validator/interpreter
 # and of the ONNX importer (no fuzzing; gcc + ASan/UBSan).
@@ -110,6 +115,7 @@ check-steps: deps
 	$(MAKE) sparse
 	$(MAKE) unit
 	$(MAKE) -C tests/conformance check
+	$(MAKE) cpu-identity
 	$(MAKE) fuzz-replay
 	$(MAKE) riscv-test
 	$(MAKE) qemu-test
