@@ -95,9 +95,9 @@ int accel_load_config(axon_device *dev, const void *data, size_t size,
 	cl.data = (uintptr_t)data;
 	cl.size = (uint32_t)size;
 	/*
-	 * EBUSY: jobs in flight. The kernel counts a job until the scheduler
-	 * frees it, shortly after its fence signalled: wait a little (1 s)
-	 * for jobs that just completed or are about to.
+	 * EBUSY: jobs of some client are queued or running on the DPU (the
+	 * kernel stops counting a job when it completes). Give jobs that are
+	 * about to complete a little time (1 s) before reporting it.
 	 */
 	for (int tries = 0;; tries++) {
 		if (!drmIoctl(dev->fd, DRM_IOCTL_AXON_CONFIG_LOAD, &cl))
