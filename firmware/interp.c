@@ -170,6 +170,17 @@ static int override_operands(const union fw_pkt *pk, struct fw_opnd *o)
 		opnd_tensor(&o[0], &pk->rsc.in, 0);
 		opnd_tensor(&o[1], &pk->rsc.out, 1);
 		return 2;
+	case AXON_OP_SOFTMAX:
+		opnd_tensor(&o[0], &pk->sm.in, 0);
+		opnd_tensor(&o[1], &pk->sm.out, 1);
+		opnd_buf(&o[2], pk->sm.table_loc, pk->sm.table, 512);
+		return 3;
+	case AXON_OP_LAYERNORM:
+		opnd_tensor(&o[0], &pk->ln.in, 0);
+		opnd_tensor(&o[1], &pk->ln.out, 1);
+		opnd_buf(&o[2], pk->ln.params_loc, pk->ln.params,
+			 (u64)pk->ln.in.dims[3] * 8);
+		return 3;
 	default:
 		return 0;
 	}

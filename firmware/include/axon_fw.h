@@ -105,13 +105,14 @@ struct axon_fw_result {
  *	marker id for MARKER packets (AXON_FW_NO_MARKER otherwise). May be
  *	NULL.
  * @op_override: an executor's faster implementation of a packet, offered
- *	CONV2D, MATMUL, ELTWISE, POOL, LUT and RESCALE packets once they are
- *	validated and their operands translated. @packet is the interpreter's
- *	private, checked copy; @operands holds the host pointers of the
+ *	CONV2D, MATMUL, ELTWISE, POOL, LUT, RESCALE, SOFTMAX and LAYERNORM
+ *	packets once they are validated and their operands translated.
+ *	@packet is the interpreter's private, checked copy; @operands holds the host pointers of the
  *	operands in the order of the packet's struct: CONV2D and MATMUL: in
  *	or a, weight or b, bias (NULL with AXON_ISA_F_NO_BIAS), out, scale
  *	table; ELTWISE: a, b, out; POOL: in, out, scale table; LUT: in, out,
- *	table; RESCALE: in, out. Returns nonzero when it
+ *	table; RESCALE: in, out; SOFTMAX: in, out, table; LAYERNORM: in,
+ *	out, params. Returns nonzero when it
  *	has executed the packet with results bit-identical to the reference
  *	kernel's; zero, having written nothing, to run the reference kernel
  *	(which also reports any fault or bad table entry). It does not call
