@@ -1284,5 +1284,9 @@ int cpuk_run(struct cpuk_cache *c, const struct axon_isa_packet *pk,
 		return cpuk_pool((const struct axon_isa_pool *)pk, ops);
 	if (pk->opcode == AXON_OP_LUT)
 		return cpuk_lut((const struct axon_isa_lut *)pk, ops);
+	if (pk->opcode == AXON_OP_SOFTMAX)
+		return cpuk_softmax((const struct axon_isa_softmax *)pk, ops);
+	if (pk->opcode == AXON_OP_LAYERNORM)
+		return cpuk_layernorm((const struct axon_isa_layernorm *)pk, ops);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Faster CONV2D, MATMUL, ELTWISE, RESCALE, POOL and LUT kernels for the
- * cpu backend, offered to the firmware interpreter through
- * axon_fw_env.op_override. Each kernel either
+ * Faster CONV2D, MATMUL, ELTWISE, RESCALE, POOL, LUT, SOFTMAX and
+ * LAYERNORM kernels for the cpu backend, offered to the firmware
+ * interpreter through axon_fw_env.op_override. Each kernel either
  * produces exactly the reference kernel's bytes (proved by
  * tests/unit/cpukernels and the conformance models run both ways) or
  * declines, having written nothing, and the reference kernel runs.
@@ -48,5 +48,7 @@ int cpuk_eltwise(const struct axon_isa_eltwise *p, void *const *ops);	/* cpu_elt
 int cpuk_rescale(const struct axon_isa_rescale *p, void *const *ops);	/* cpu_eltwise.c */
 int cpuk_pool(const struct axon_isa_pool *p, void *const *ops);	/* cpu_pool.c */
 int cpuk_lut(const struct axon_isa_lut *p, void *const *ops);		/* cpu_lut.c */
+int cpuk_softmax(const struct axon_isa_softmax *p, void *const *ops);	/* cpu_norm.c */
+int cpuk_layernorm(const struct axon_isa_layernorm *p, void *const *ops);	/* cpu_norm.c */
 
 #endif

@@ -2,7 +2,7 @@
 # cpukernels area: the cpu backend's fast kernels (runtime/src/cpu_*.c)
 # against the firmware's reference kernels, both built with ASan/UBSan; the
 # firmware area's memory and stream builders are reused.
-CPUK_SRCS := cpu_kernels cpu_eltwise cpu_pool cpu_lut
+CPUK_SRCS := cpu_kernels cpu_eltwise cpu_pool cpu_lut cpu_norm
 CPUK_OBJ := $(patsubst %,$(OUT)/cpukernels/obj/ck/%.o,$(CPUK_SRCS))
 cpukernels_CPPFLAGS := -I$(TOP)/firmware/include -I$(TOP)/runtime/src \
 		       -I$(TOP)/tests/unit/firmware

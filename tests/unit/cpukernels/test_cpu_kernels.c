@@ -2,7 +2,7 @@
 /*
  * Proof that the cpu backend's fast kernels (runtime/src/cpu_*.c) are
  * bit-identical to the firmware's reference kernels: randomized sweeps of
- * CONV2D, MATMUL, ELTWISE, RESCALE, POOL and LUT packets (every dtype,
+ * CONV2D, MATMUL, ELTWISE, RESCALE, POOL, LUT, SOFTMAX and LAYERNORM packets (every dtype,
  * rounding mode, broadcast and layout, in-place outputs, SRAM operands,
  * saturation edges) run through axon_fw_run() twice, with and
  * without the op_override hook, on clones of the same memory; the whole
@@ -941,6 +941,241 @@ static void t_pool_bad_table(void **st)
 	tmem_free(&m);
 }
 
+/* ---------------------------------------------------------------------- */
+/* SOFTMAX, LAYERNORM (cpu_norm.c) */
+
+/* a row length: short, odd tails, vector multiples +- 1, or up to @max */
+static uint32_t rand_len(uint32_t max)
+{
+	static const uint32_t edge[] = { 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65,
+					 127, 128, 129, 255, 256, 257, 511, 1023, 1024 };
+
+	switch (trand() % 4) {
+	case 0:
+		return edge[trand() % (sizeof(edge) / sizeof(edge[0]))];
+	case 1:
+		return (uint32_t)trand_range(1, 40);
+	case 2:
+		return (uint32_t)trand_range(1, 1024);
+	default:
+		return (uint32_t)trand_range(1, max);
+	}
+}
+
+/* dims for rows of @n elements, at most about 2^16 elements in all */
+static void norm_dims(uint32_t *d, uint32_t n)
+{
+	uint32_t rows = n > 4096 ? 1 : (uint32_t)trand_range(1, n > 256 ? 8 : 40);
+
+	d[0] = rows > 4 && trand() % 2 ? 2 : 1;
+	d[1] = rows > 8 && trand() % 2 ? 2 : 1;
+	d[2] = (rows + d[0] * d[1] - 1) / (d[0] * d[1]);
+	d[3] = n;
+}
+
+/*
+ * input values: random, extremes only, constant rows, or a narrow range
+ * (small sums and variances: many exact ties in the roundings)
+ */
+static void norm_fill(struct tmem *m, const struct axon_isa_tensor *t)
+{
+	uint64_t n = tens_span(t);
+	uint8_t *p = tmem_ptr(m, t->loc, t->addr, n);
+	uint8_t base = (uint8_t)trand(), w = (uint8_t)trand_range(2, 4);
+
+	switch (trand() % 5) {
+	case 0:
+		memset(p, base, n);
+		break;
+	case 1:
+		for (uint64_t i = 0; i < n; i++)
+			p[i] = (uint8_t)(base + trand() % w);
+		break;
+	default:
+		fill_vals(m, t);
+		break;
+	}
+}
+
+/* a table / params buffer of @n bytes in SRAM or VA (table_loc in *@loc) */
+static uint64_t norm_buf(struct tmem *m, uint64_t n, uint64_t *so, uint8_t *loc)
+{
+	uint64_t a;
+
+	if (trand() % 4 == 0 && *so + n <= SRAM_SIZE) {
+		a = *so;
+		*so = (*so + n + 63) / 64 * 64;
+		*loc = AXON_ISA_LOC_SRAM;
+	} else {
+		a = tmem_add(m, 0x3000000, n, TMEM_R_READ, 0);
+		*loc = AXON_ISA_LOC_VA;
+	}
+	tmem_rand(m, *loc, a, n);
+	return a;
+}
+
+static void sm_table(uint8_t *t)
+{
+	unsigned int kind = trand() % 7;
+	uint32_t k = (uint32_t)trand_range(1, 4000);
+
+	for (int i = 0; i < 256; i++) {
+		uint16_t v;
+		uint64_t e = 32768;
+
+		switch (kind) {
+		case 0:		/* exp-like: 2^15 * (1 - k / 2^12)^i */
+			for (int j = 0; j < i && e; j++)
+				e = e * (4096 - k) >> 12;
+			v = (uint16_t)e;
+			break;
+		case 1:		/* all zero: sum 0 */
+			v = 0;
+			break;
+		case 2:		/* only T[0] */
+			v = i ? 0 : (uint16_t)trand_range(1, 0xffff);
+			break;
+		case 3:
+			v = 0xffff;
+			break;
+		case 4:		/* tiny: small odd and even sums, many ties */
+			v = (uint16_t)(trand() % 4);
+			break;
+		default:
+			v = (uint16_t)trand();
+			break;
+		}
+		memcpy(t + 2 * i, &v, 2);
+	}
+}
+
+static void sm_sweep(uint64_t seed, unsigned iters, const char *what, uint32_t max)
+{
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t d[4], sx[4], so[4];
+		uint8_t xdt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint8_t odt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint64_t so_ = 0, vt;
+		struct axon_isa_softmax *p;
+		struct axon_isa_tensor tx, to;
+		struct tmem m;
+		struct sb s;
+
+		norm_dims(d, rand_len(max));
+		layout(d, sx, (enum lay)(trand() % L_COUNT));
+		layout(d, so, (enum lay)(trand() % L_OUTPUTS));
+		tmem_init(&m, SRAM_SIZE);
+		tx = tens_s(0, 0, xdt, rand_zp(xdt), d, sx);
+		to = tens_s(0, 0, odt, rand_zp(odt), d, so);
+		place(&m, &tx, 0x10000, trand() % 4 == 0, &so_, TMEM_R_READ);
+		norm_fill(&m, &tx);
+		place(&m, &to, 0x4000000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | TMEM_R_WRITE);
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_SOFTMAX, struct axon_isa_softmax, 0);
+		p->in = tx;
+		p->out = to;
+		vt = norm_buf(&m, 512, &so_, &p->table_loc);
+		sm_table(tmem_ptr(&m, p->table_loc, vt, 512));
+		p->table = vt;
+		switch (trand() % 5) {
+		case 0:
+			p->out_mult = 256;
+			break;
+		case 1:
+			p->out_mult = trand() % 2 ? 0x7fffffff : (uint32_t)trand_range(0, 3);
+			break;
+		default:
+			p->out_mult = (uint32_t)trand_range(0, trand() % 2 ? 0x7fffffff : 1024);
+			break;
+		}
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.9);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+static void ln_sweep(uint64_t seed, unsigned iters, const char *what)
+{
+	static const uint8_t zb[] = { 0, 11, 17, 20 };
+	struct sweep sw = { 0 };
+
+	trand_seed(seed);
+	for (unsigned it = 0; it < iters; it++) {
+		uint32_t d[4], sx[4], so[4], n;
+		uint8_t xdt = trand() % 2 ? AXON_ISA_INT8 : AXON_ISA_UINT8;
+		uint8_t odt = out_dts[trand() % 4], rnd = rand_round();
+		uint64_t so_ = 0, vp;
+		int gb = (int)trand_range(0, 20), f;
+		uint8_t *prm;
+		struct axon_isa_layernorm *p;
+		struct axon_isa_tensor tx, to;
+		struct tmem m;
+		struct sb s;
+
+		n = rand_len(1024);
+		norm_dims(d, n);
+		layout(d, sx, (enum lay)(trand() % L_COUNT));
+		layout(d, so, (enum lay)(trand() % L_OUTPUTS));
+		tmem_init(&m, SRAM_SIZE);
+		tx = tens_s(0, 0, xdt, rand_zp(xdt), d, sx);
+		to = tens_s(0, 0, odt, odt == AXON_ISA_INT32 ? 0 : rand_zp(odt), d, so);
+		place(&m, &tx, 0x10000, trand() % 4 == 0, &so_, TMEM_R_READ);
+		norm_fill(&m, &tx);
+		place(&m, &to, 0x4000000, trand() % 4 == 0, &so_,
+		      TMEM_R_READ | TMEM_R_WRITE);
+		sb_init(&s);
+		p = SB_PUT(&s, AXON_OP_LAYERNORM, struct axon_isa_layernorm, 0);
+		p->in = tx;
+		p->out = to;
+		vp = norm_buf(&m, (uint64_t)n * 8, &so_, &p->params_loc);
+		prm = tmem_ptr(&m, p->params_loc, vp, (uint64_t)n * 8);
+		for (uint32_t i = 0; i < 2 * n; i++) {
+			int32_t v = (int32_t)trand_range(-(1 << gb), 1 << gb);
+
+			if (trand() % 16 == 0)
+				v = trand() % 2 ? INT32_MAX : INT32_MIN;
+			memcpy(prm + 4 * i, &v, 4);
+		}
+		p->params = vp;
+		p->z_bits = trand() % 3 ? zb[trand() % 4] : (uint8_t)trand_range(11, 20);
+		f = p->z_bits ? p->z_bits : 11;
+		switch (trand() % 5) {
+		case 0:
+			p->eps_term = 0;
+			break;
+		case 1:
+			p->eps_term = trand() % 2 ? ~0ull : 1ull << 62;
+			break;
+		case 2:
+			p->eps_term = (uint64_t)trand_range(1, trand() % 2 ? 1000 : 5);
+			break;
+		default:
+			p->eps_term = (uint64_t)trand_range(0, (int64_t)1 << 40);
+			break;
+		}
+		p->rounding = rnd;
+		p->rq = rand_rq(rnd, f + 4 + gb, trand() % 5 == 0);
+		clamp_range(odt, &p->act_min, &p->act_max);
+		sb_finish(&s);
+		compare(&m, &s, &sw, NULL, what, it);
+		sb_free(&s);
+		tmem_free(&m);
+	}
+	report(&sw, what, 0.9);
+	assert_true(sw.invalid < sw.cases / 10 + 1);
+}
+
+static void t_softmax(void **st) { (void)st; sm_sweep(17, 600, "softmax", 1024); }
+static void t_softmax_long(void **st) { (void)st; sm_sweep(18, 30, "softmax long", 65536); }
+static void t_layernorm(void **st) { (void)st; ln_sweep(19, 800, "layernorm"); }
+
 static void t_elt(void **st) { (void)st; elt_sweep(11, 1500, "eltwise", 0); }
 static void t_elt_big(void **st) { (void)st; elt_sweep(12, 150, "eltwise large", 1); }
 static void t_rescale(void **st) { (void)st; rescale_sweep(13, 800, "rescale"); }
@@ -980,6 +1215,9 @@ int main(void)
 		cmocka_unit_test(t_pool_global),
 		cmocka_unit_test(t_pool_bad_table),
 		cmocka_unit_test(t_lut),
+		cmocka_unit_test(t_softmax),
+		cmocka_unit_test(t_softmax_long),
+		cmocka_unit_test(t_layernorm),
 	};
 
 	printf("cpu kernels: %s\n", cpuk_supported() ? "AVX-512 VNNI" :
