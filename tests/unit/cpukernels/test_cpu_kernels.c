@@ -120,6 +120,23 @@ static void report(const struct sweep *sw, const char *what, double min_frac)
 		assert_true(sw->handled >= (long)(min_frac * (double)sw->offered));
 }
 
+/* A sweep's closing check: enough packets ran fast, few cases were invalid. */
+static void end_sweep(const struct sweep *sw, const char *what, double min_frac)
+{
+	report(sw, what, min_frac);
+	assert_true(sw->invalid < sw->cases / 10 + 1);
+}
+
+/* The end of one random case: finish the stream, compare, free. */
+static void finish_case(struct tmem *m, struct sb *s, struct sweep *sw,
+			const char *what, unsigned it)
+{
+	sb_finish(s);
+	compare(m, s, sw, NULL, what, it);
+	sb_free(s);
+	tmem_free(m);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const uint8_t out_dts[] = { AXON_ISA_INT8, AXON_ISA_UINT8, AXON_ISA_INT16,
@@ -378,8 +395,7 @@ static void conv_sweep(enum cshape shape, uint64_t seed, unsigned iters,
 		sb_free(&s);
 		tmem_free(&m);
 	}
-	report(&sw, what, 0.5);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.5);
 	cpuk_cache_free(cache);
 }
 
@@ -686,13 +702,9 @@ static void elt_sweep(uint64_t seed, unsigned iters, const char *what, int big)
 			p->rq_out = rand_rq(rnd, bits + 5, trand() % 5 == 0);
 		}
 		clamp_range(odt, &p->act_min, &p->act_max);
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.9);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.9);
 }
 
 static void rescale_sweep(uint64_t seed, unsigned iters, const char *what)
@@ -748,13 +760,9 @@ static void rescale_sweep(uint64_t seed, unsigned iters, const char *what)
 		if (trand() % 8 == 0)	/* the cast scale */
 			p->rq = rnd == AXON_ISA_ROUND_F32 ? rq(1 << 23, 23) : rq(1 << 30, 30);
 		clamp_range(odt, &p->act_min, &p->act_max);
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.9);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.9);
 }
 
 static void pool_sweep(uint64_t seed, unsigned iters, const char *what, int global)
@@ -840,13 +848,9 @@ static void pool_sweep(uint64_t seed, unsigned iters, const char *what, int glob
 		p->pad_left = (uint16_t)pl;
 		p->pad_right = (uint16_t)pr;
 		clamp_range(odt, &p->act_min, &p->act_max);
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.8);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.8);
 }
 
 static void lut_sweep(uint64_t seed, unsigned iters, const char *what)
@@ -896,13 +900,9 @@ static void lut_sweep(uint64_t seed, unsigned iters, const char *what)
 		}
 		tmem_rand(&m, p->table_loc, vt, 256);
 		p->table = vt;
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.9);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.9);
 }
 
 /* POOL with a bad entry among those a window uses: declined, same fault */
@@ -1092,13 +1092,9 @@ static void sm_sweep(uint64_t seed, unsigned iters, const char *what, uint32_t m
 			p->out_mult = (uint32_t)trand_range(0, trand() % 2 ? 0x7fffffff : 1024);
 			break;
 		}
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.9);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.9);
 }
 
 static void ln_sweep(uint64_t seed, unsigned iters, const char *what)
@@ -1163,13 +1159,9 @@ static void ln_sweep(uint64_t seed, unsigned iters, const char *what)
 		p->rounding = rnd;
 		p->rq = rand_rq(rnd, f + 4 + gb, trand() % 5 == 0);
 		clamp_range(odt, &p->act_min, &p->act_max);
-		sb_finish(&s);
-		compare(&m, &s, &sw, NULL, what, it);
-		sb_free(&s);
-		tmem_free(&m);
+		finish_case(&m, &s, &sw, what, it);
 	}
-	report(&sw, what, 0.9);
-	assert_true(sw.invalid < sw.cases / 10 + 1);
+	end_sweep(&sw, what, 0.9);
 }
 
 static void t_softmax(void **st) { (void)st; sm_sweep(17, 600, "softmax", 1024); }
